@@ -1,0 +1,51 @@
+# Square — the two commands a newcomer needs are `make run` and `make test`.
+SHELL := /bin/sh
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.requirements-installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test lint format messages clean-venv
+
+# The venv is (re)built only when requirements.txt changes or its Python is broken.
+$(STAMP): requirements.txt scripts/find-python
+	@if [ ! -x $(PY) ] || ! $(PY) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else 1)' 2>/dev/null; then \
+		rm -rf $(VENV); \
+		python=$$(scripts/find-python) || exit 1; \
+		echo "Creating $(VENV) with $$python"; \
+		"$$python" -m venv $(VENV) || exit 1; \
+	fi
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	@touch $(STAMP)
+
+venv: $(STAMP)
+
+run: $(STAMP)
+	DEBUG=$${DEBUG:-1} $(PY) manage.py migrate --noinput
+	DEBUG=$${DEBUG:-1} $(PY) manage.py seed_demo
+	@echo
+	@echo "  Square is at http://$(HOST):$(PORT)/   (admin: http://$(HOST):$(PORT)/admin/)"
+	@echo
+	DEBUG=$${DEBUG:-1} $(PY) manage.py runserver $(HOST):$(PORT)
+
+test: $(STAMP)
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+
+format: $(STAMP)
+	$(PY) -m ruff format .
+	$(PY) -m ruff check --fix .
+
+# Needs GNU gettext (developers only); the compiled .mo files are committed so that
+# users and CI need no system packages.
+messages: $(STAMP)
+	$(PY) manage.py makemessages -l zh_Hans -l en --no-obsolete --ignore=.venv
+	$(PY) manage.py compilemessages --ignore=.venv
+
+clean-venv:
+	rm -rf $(VENV)

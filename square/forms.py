@@ -1,0 +1,81 @@
+"""Forms only parse and show errors; the services decide what is valid and write."""
+
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
+from django.utils.translation import gettext_lazy as _
+
+from square.models import User
+from square.models.post import BODY_MAX
+
+
+class MultipleImageInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleImageField(forms.FileField):
+    """Several files in one field; each is checked by `square.images` in the service."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleImageInput(attrs={"accept": "image/*"}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        if not data:
+            return []
+        files = data if isinstance(data, list | tuple) else [data]
+        return [super(MultipleImageField, self).clean(f, initial) for f in files]
+
+
+class PostForm(forms.Form):
+    body = forms.CharField(
+        label=_("What's on your mind?"),
+        max_length=BODY_MAX,
+        strip=False,
+        widget=forms.Textarea(
+            attrs={"rows": 5, "placeholder": _("Share something… add #topics and @mention friends")}
+        ),
+    )
+    images = MultipleImageField(
+        label=_("Images"),
+        required=False,
+        help_text=_("Up to 9 images: JPEG, PNG, WebP or GIF, 10 MB each."),
+    )
+
+
+class PostEditForm(forms.Form):
+    body = forms.CharField(
+        label=_("Text"), max_length=BODY_MAX, strip=False, widget=forms.Textarea(attrs={"rows": 8})
+    )
+
+
+class SignupForm(UserCreationForm):
+    class Meta:
+        model = User
+        fields = ("username",)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["username"].help_text = _(
+            "Up to 150 letters, digits and @/./+/-/_ — this is how people @mention you."
+        )
+
+
+class LoginForm(AuthenticationForm):
+    pass
+
+
+class ProfileForm(forms.Form):
+    display_name = forms.CharField(label=_("Display name"), max_length=50, required=False)
+    bio = forms.CharField(
+        label=_("Bio"), max_length=300, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    avatar = forms.FileField(
+        label=_("Avatar"),
+        required=False,
+        widget=forms.FileInput(attrs={"accept": "image/*"}),
+        help_text=_("JPEG, PNG, WebP or GIF; it will be cropped to a square."),
+    )
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(label=_("Search"), max_length=100, required=False)

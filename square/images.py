@@ -1,0 +1,129 @@
+"""Pillow: check an uploaded image, re-encode it without metadata, make a thumbnail.
+
+Nothing the uploader sent is stored as-is: the file is decoded, turned upright by its
+EXIF orientation and written anew, so EXIF (GPS included), ICC-embedded payloads and
+polyglot tails are gone. A failure raises `ImageRejected` with a message for the user.
+"""
+
+import io
+import warnings
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.utils.translation import gettext as _
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+ALLOWED_FORMATS = {"JPEG", "PNG", "WEBP", "GIF"}
+THUMB_BOX = (720, 720)
+AVATAR_SIZE = 256
+MAX_GIF_FRAMES = 300
+
+
+class ImageRejected(ValueError):
+    """The upload is not an image we accept; the message is shown to the user."""
+
+
+@dataclass(frozen=True)
+class ProcessedImage:
+    image: ContentFile
+    thumbnail: ContentFile
+    width: int
+    height: int
+
+
+def _open_checked(upload) -> Image.Image:
+    """Open and fully decode the upload, refusing what is not a sound, allowed image."""
+    max_bytes = settings.SQUARE_IMAGE_MAX_BYTES
+    max_pixels = settings.SQUARE_IMAGE_MAX_PIXELS
+    name = getattr(upload, "name", "") or _("the file")
+    if upload.size > max_bytes:
+        raise ImageRejected(
+            _("%(name)s is larger than %(mb)d MB.") % {"name": name, "mb": max_bytes // 2**20}
+        )
+    data = upload.read()
+    upload.seek(0)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            img = Image.open(io.BytesIO(data))
+            if img.format not in ALLOWED_FORMATS:
+                raise ImageRejected(
+                    _("%(name)s is not a JPEG, PNG, WebP or GIF image.") % {"name": name}
+                )
+            width, height = img.size
+            if width * height > max_pixels:
+                raise ImageRejected(
+                    _("%(name)s has more than %(mp)d megapixels.")
+                    % {"name": name, "mp": max_pixels // 1_000_000}
+                )
+            frames = getattr(img, "n_frames", 1)
+            if frames > MAX_GIF_FRAMES or frames * width * height > 4 * max_pixels:
+                raise ImageRejected(_("%(name)s has too many frames.") % {"name": name})
+            img.verify()
+            img = Image.open(io.BytesIO(data))  # verify() leaves the image unusable
+            img.load()
+    except ImageRejected:
+        raise
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise ImageRejected(_("%(name)s is too large once decoded.") % {"name": name}) from None
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError):
+        raise ImageRejected(
+            _("%(name)s is not a readable image (damaged, truncated or another kind of file).")
+            % {"name": name}
+        ) from None
+    return img
+
+
+def _encode(img: Image.Image, fmt: str, **options) -> bytes:
+    out = io.BytesIO()
+    img.save(out, fmt, **options)
+    return out.getvalue()
+
+
+def _flatten(img: Image.Image) -> Image.Image:
+    """RGB on white, for formats without transparency."""
+    if img.mode in ("RGBA", "LA", "P", "PA"):
+        rgba = img.convert("RGBA")
+        background = Image.new("RGB", rgba.size, (255, 255, 255))
+        background.paste(rgba, mask=rgba.getchannel("A"))
+        return background
+    return img.convert("RGB")
+
+
+def _reencode(img: Image.Image, fmt: str) -> tuple[bytes, str]:
+    """Write the image anew in its own format, with no metadata carried over."""
+    if fmt == "GIF" and getattr(img, "is_animated", False):
+        return _encode(img, "GIF", save_all=True, optimize=False), "gif"
+    upright = ImageOps.exif_transpose(img)
+    if fmt == "JPEG":
+        return _encode(_flatten(upright), "JPEG", quality=88, optimize=True), "jpg"
+    if fmt == "WEBP":
+        return _encode(upright.convert("RGBA"), "WEBP", quality=88), "webp"
+    if fmt == "GIF":
+        return _encode(upright, "GIF"), "gif"
+    mode = "RGBA" if upright.mode in ("RGBA", "LA", "PA", "P") else "RGB"
+    return _encode(upright.convert(mode), "PNG", optimize=True), "png"
+
+
+def process_post_image(upload) -> ProcessedImage:
+    """Check and re-encode one post image; raise ImageRejected with a readable reason."""
+    img = _open_checked(upload)
+    data, ext = _reencode(img, img.format)
+    upright = ImageOps.exif_transpose(img)
+    thumb = upright.copy()
+    thumb.thumbnail(THUMB_BOX)
+    thumb_data = _encode(_flatten(thumb), "JPEG", quality=82, optimize=True)
+    return ProcessedImage(
+        image=ContentFile(data, name=f"image.{ext}"),
+        thumbnail=ContentFile(thumb_data, name="thumb.jpg"),
+        width=upright.width,
+        height=upright.height,
+    )
+
+
+def process_avatar(upload) -> ContentFile:
+    """A square, centred, metadata-free avatar."""
+    img = ImageOps.exif_transpose(_open_checked(upload))
+    avatar = ImageOps.fit(_flatten(img), (AVATAR_SIZE, AVATAR_SIZE))
+    return ContentFile(_encode(avatar, "JPEG", quality=85), name="avatar.jpg")

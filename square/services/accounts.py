@@ -1,0 +1,51 @@
+"""Account writes: sign-up, profile edits, deactivation (never deletion)."""
+
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models.functions import Lower
+from django.utils.translation import gettext as _
+
+from square.images import ImageRejected, process_avatar
+from square.models import User
+
+
+@transaction.atomic
+def user_create(*, username: str, password: str) -> User:
+    """Create a member; usernames are unique regardless of case (mentions rely on it)."""
+    if User.objects.annotate(key=Lower("username")).filter(key=username.lower()).exists():
+        raise ValidationError({"username": _("This username is already taken.")})
+    user = User(username=username)
+    validate_password(password, user)
+    user.set_password(password)
+    user.full_clean()
+    user.save()
+    return user
+
+
+@transaction.atomic
+def profile_update(*, user: User, display_name: str, bio: str, avatar=None) -> User:
+    """Change what others see of a member; a new avatar is re-encoded like post images."""
+    for value in (display_name, bio):
+        if "\x00" in value:
+            raise ValidationError(_("The text contains a NUL character, which is not allowed."))
+    user.display_name = display_name.strip()
+    user.bio = bio.strip()
+    if avatar is not None:
+        try:
+            user.avatar = process_avatar(avatar)
+        except ImageRejected as exc:
+            raise ValidationError({"avatar": str(exc)}) from None
+    user.full_clean(exclude=["password", "username"])
+    user.save(update_fields=["display_name", "bio", "avatar"])
+    return user
+
+
+@transaction.atomic
+def user_deactivate(*, user: User, staff: User) -> User:
+    """Switch an account off. Its posts and history stay; it can no longer log in."""
+    if not staff.is_staff:
+        raise PermissionDenied(_("Only staff can deactivate accounts."))
+    User.objects.filter(pk=user.pk).update(is_active=False)
+    user.is_active = False
+    return user

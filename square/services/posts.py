@@ -1,0 +1,161 @@
+"""Post writes: create, edit (with history), delete by the author, hide/restore by staff."""
+
+from collections.abc import Sequence
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from square import text
+from square.images import ImageRejected, process_post_image
+from square.models import Post, PostImage, PostRevision, User
+from square.models.post import BODY_MAX
+from square.services.hashtags import hashtags_attach, hashtags_bump
+
+MAX_TAGS_PER_POST = 30
+MAX_MENTIONS_PER_POST = 50
+
+
+def post_body_clean(body: str) -> str:
+    """Validate a body and return it as it will be stored (line endings unified)."""
+    body = (body or "").replace("\r\n", "\n").replace("\r", "\n")
+    if "\x00" in body:
+        raise ValidationError(_("The text contains a NUL character, which is not allowed."))
+    if not body.strip():
+        raise ValidationError(_("Write something before posting."))
+    if len(body) > BODY_MAX:
+        raise ValidationError(
+            _("A post can be at most %(max)d characters; this one has %(n)d.")
+            % {"max": BODY_MAX, "n": len(body)}
+        )
+    n_tags = len(text.hashtags(body))
+    if n_tags > MAX_TAGS_PER_POST:
+        raise ValidationError(
+            _("A post can carry at most %(max)d hashtags; this one has %(n)d.")
+            % {"max": MAX_TAGS_PER_POST, "n": n_tags}
+        )
+    return body
+
+
+def _process_images(images: Sequence) -> list:
+    limit = settings.SQUARE_IMAGES_PER_POST
+    if len(images) > limit:
+        raise ValidationError(
+            ngettext(
+                "You can attach at most %(max)d image.",
+                "You can attach at most %(max)d images.",
+                limit,
+            )
+            % {"max": limit}
+        )
+    processed, errors = [], []
+    for upload in images:
+        try:
+            processed.append(process_post_image(upload))
+        except ImageRejected as exc:
+            errors.append(str(exc))
+    if errors:
+        raise ValidationError(errors)
+    return processed
+
+
+def _mentions_set(post: Post) -> None:
+    names = [n.lower() for n in text.mentions(post.body)][:MAX_MENTIONS_PER_POST]
+    users = User.objects.annotate(key=Lower("username")).filter(key__in=names)
+    post.mentions.set(users if names else [])
+
+
+@transaction.atomic
+def post_create(*, author: User, body: str, images: Sequence = ()) -> Post:
+    """Publish a post with its images, hashtags and mentions, all or nothing.
+
+    Images are decoded and re-encoded before anything is written, so a bad file leaves
+    no trace.
+    """
+    if not author.is_active:
+        raise PermissionDenied(_("This account is deactivated."))
+    body = post_body_clean(body)
+    processed = _process_images(images)
+    post = Post.objects.create(author=author, body=body)
+    for position, image in enumerate(processed):
+        PostImage.objects.create(
+            post=post, position=position, image=image.image, thumbnail=image.thumbnail
+        )
+    hashtags_attach(post=post)
+    _mentions_set(post)
+    User.objects.filter(pk=author.pk).update(post_count=F("post_count") + 1)
+    return post
+
+
+@transaction.atomic
+def post_edit(*, post: Post, editor: User, body: str) -> Post:
+    """Change a post's text, keeping the previous text and its time as a revision."""
+    post = Post.objects.select_for_update().get(pk=post.pk)
+    if editor.pk != post.author_id:
+        raise PermissionDenied(_("You can only edit your own posts."))
+    if post.status != Post.Status.PUBLISHED:
+        raise ValidationError(_("This post can no longer be edited."))
+    body = post_body_clean(body)
+    if body == post.body:
+        return post
+    now = timezone.now()
+    PostRevision.objects.create(
+        post=post, body=post.body, written_at=post.edited_at or post.created_at, replaced_at=now
+    )
+    post.body = body
+    post.edited_at = now
+    post.save(update_fields=["body", "edited_at"])
+    hashtags_attach(post=post)
+    _mentions_set(post)
+    return post
+
+
+def _status_change(post: Post, new_status: str) -> Post:
+    """Move a locked post to another status and keep the published counters exact."""
+    was_published = post.status == Post.Status.PUBLISHED
+    post.status = new_status
+    post.save(update_fields=["status"])
+    now_published = new_status == Post.Status.PUBLISHED
+    if was_published != now_published:
+        delta = 1 if now_published else -1
+        User.objects.filter(pk=post.author_id).update(post_count=F("post_count") + delta)
+        hashtags_bump(hashtag_ids=post.tag_links.values_list("hashtag_id", flat=True), delta=delta)
+    return post
+
+
+@transaction.atomic
+def post_delete(*, post: Post, actor: User) -> Post:
+    """Soft-delete by the author: the row stays, so history ("has posted") stays true."""
+    post = Post.objects.select_for_update().get(pk=post.pk)
+    if actor.pk != post.author_id:
+        raise PermissionDenied(_("You can only delete your own posts."))
+    if post.status == Post.Status.DELETED:
+        return post
+    return _status_change(post, Post.Status.DELETED)
+
+
+@transaction.atomic
+def post_hide(*, post: Post, staff: User) -> Post:
+    """Staff take a post out of every feed; the author still sees it, marked hidden."""
+    if not staff.is_staff:
+        raise PermissionDenied(_("Only staff can hide posts."))
+    post = Post.objects.select_for_update().get(pk=post.pk)
+    if post.status != Post.Status.PUBLISHED:
+        return post
+    return _status_change(post, Post.Status.HIDDEN)
+
+
+@transaction.atomic
+def post_restore(*, post: Post, staff: User) -> Post:
+    """Staff undo a hide. A post its author deleted stays deleted."""
+    if not staff.is_staff:
+        raise PermissionDenied(_("Only staff can restore posts."))
+    post = Post.objects.select_for_update().get(pk=post.pk)
+    if post.status != Post.Status.HIDDEN:
+        return post
+    return _status_change(post, Post.Status.PUBLISHED)

@@ -1,0 +1,94 @@
+"""Rendering helpers for post cards: linked bodies, times in UTC+8, avatars."""
+
+from datetime import timedelta
+
+from django import template
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import escape, format_html
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from square import text
+from square.text import Kind
+
+register = template.Library()
+
+CARD_LIMIT = 280
+LINK_REL = "nofollow ugc noopener"
+
+
+def _link(token, mentioned: dict[str, str]) -> str:
+    if token.kind is Kind.URL:
+        href = token.value if "://" in token.value else f"https://{token.value}"
+        return format_html(
+            '<a href="{}" rel="{}" target="_blank">{}</a>', href, LINK_REL, token.text
+        )
+    if token.kind is Kind.TAG:
+        url = reverse("topic", kwargs={"tag": token.value})
+        return format_html('<a class="tag" href="{}">{}</a>', url, token.text)
+    if token.kind is Kind.MENTION and token.value.lower() in mentioned:
+        url = reverse("profile", kwargs={"username": mentioned[token.value.lower()]})
+        return format_html('<a class="mention" href="{}">{}</a>', url, token.text)
+    return escape(token.text)
+
+
+@register.simple_tag
+def post_body(post, limit: int | None = None):
+    """The post's text, escaped, with tags, known @mentions and URLs linked.
+
+    With `limit`, stops after about that many characters (cards of long articles) and
+    says so with an ellipsis. Uses the prefetched `mentions`, so no query per post.
+    """
+    mentioned = {u.username.lower(): u.username for u in post.mentions.all()}
+    parts, used = [], 0
+    for token in text.tokens(post.body):
+        if limit is not None and used + len(token.text) > limit:
+            if token.kind is Kind.TEXT:
+                parts.append(escape(token.text[: max(limit - used, 0)]))
+            parts.append("…")
+            break
+        parts.append(_link(token, mentioned))
+        used += len(token.text)
+    return mark_safe("".join(parts))
+
+
+@register.filter
+def is_long(post) -> bool:
+    return len(post.body) > CARD_LIMIT
+
+
+def _relative(moment) -> str:
+    delta = timezone.now() - moment
+    if delta < timedelta(minutes=1):
+        return _("just now")
+    if delta < timedelta(hours=1):
+        n = int(delta.total_seconds() // 60)
+        return ngettext("%(n)d minute ago", "%(n)d minutes ago", n) % {"n": n}
+    if delta < timedelta(days=1):
+        n = int(delta.total_seconds() // 3600)
+        return ngettext("%(n)d hour ago", "%(n)d hours ago", n) % {"n": n}
+    if delta < timedelta(days=7):
+        n = delta.days
+        return ngettext("%(n)d day ago", "%(n)d days ago", n) % {"n": n}
+    local = timezone.localtime(moment)
+    return local.strftime("%Y-%m-%d")
+
+
+@register.simple_tag
+def when(moment, relative: bool = True):
+    """A <time> in UTC+8: relative on cards, the full local time (zone named) on hover."""
+    if moment is None:
+        return ""
+    local = timezone.localtime(moment)
+    full = f"{local:%Y-%m-%d %H:%M} (UTC+8)"
+    shown = _relative(moment) if relative else full
+    return format_html('<time datetime="{}" title="{}">{}</time>', moment.isoformat(), full, shown)
+
+
+@register.inclusion_tag("square/avatar.html")
+def avatar(user, size: str = "md"):
+    initial = (user.display_name or user.username or "?")[:1].upper()
+    hue = sum(map(ord, user.username)) * 37 % 360
+    return {"member": user, "initial": initial, "hue_class": f"hue-{hue // 30}", "size": size}

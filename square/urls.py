@@ -1,0 +1,35 @@
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from square.forms import LoginForm
+from square.views import accounts, feed, posts
+
+urlpatterns = [
+    path("", feed.home, name="home"),
+    path("tags/<str:tag>/", feed.topic, name="topic"),
+    path("search/", feed.search, name="search"),
+    path("compose/", posts.compose, name="compose"),
+    path("posts/<int:pk>/", posts.detail, name="post_detail"),
+    path("posts/<int:pk>/edit/", posts.edit, name="post_edit"),
+    path("posts/<int:pk>/delete/", posts.delete, name="post_delete"),
+    path("posts/<int:pk>/history/", posts.history, name="post_history"),
+    path("u/<str:username>/", accounts.profile, name="profile"),
+    path("accounts/signup/", accounts.signup, name="signup"),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(
+            authentication_form=LoginForm, redirect_authenticated_user=True
+        ),
+        name="login",
+    ),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/profile/", accounts.profile_edit, name="profile_edit"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+]
+
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

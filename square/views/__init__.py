@@ -1,0 +1,1 @@
+"""Views stay thin: parse the request, call one selector or service, render."""

@@ -1,0 +1,67 @@
+"""Sign-up, profiles and profile editing. Log in/out are Django's own views."""
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from square import selectors
+from square.forms import ProfileForm, SignupForm
+from square.models import User
+from square.services.accounts import profile_update, user_create
+from square.views.common import render_feed
+from square.views.posts import _form_errors
+
+
+@require_http_methods(["GET", "POST"])
+def signup(request):
+    if request.user.is_authenticated:
+        return redirect("home")
+    form = SignupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = user_create(
+                username=form.cleaned_data["username"], password=form.cleaned_data["password1"]
+            )
+        except ValidationError as exc:
+            _form_errors(form, exc, "username")
+        else:
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(request, _("Welcome to Square, %(name)s!") % {"name": user.username})
+            return redirect("home")
+    return render(request, "registration/signup.html", {"form": form})
+
+
+@require_GET
+def profile(request, username: str):
+    member = get_object_or_404(User, username=username)
+    viewer = request.user if request.user.is_authenticated else None
+    qs = selectors.user_posts(user=member, viewer=viewer)
+    return render_feed(request, "square/profile.html", qs, {"member": member})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def profile_edit(request):
+    user = request.user
+    if request.method == "POST":
+        form = ProfileForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                profile_update(
+                    user=user,
+                    display_name=form.cleaned_data["display_name"],
+                    bio=form.cleaned_data["bio"],
+                    avatar=form.cleaned_data["avatar"],
+                )
+            except ValidationError as exc:
+                _form_errors(form, exc, "display_name")
+            else:
+                messages.success(request, _("Your profile is updated."))
+                return redirect(user)
+    else:
+        form = ProfileForm(initial={"display_name": user.display_name, "bio": user.bio})
+    return render(request, "accounts/profile_edit.html", {"form": form})

@@ -1,0 +1,28 @@
+"""Helpers shared by the views: paging a feed and answering bad input politely."""
+
+from django.conf import settings
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from square.pagination import InvalidCursor, keyset_page
+
+
+def bad_request(request, message: str):
+    """A 400 page that tells the person what was wrong."""
+    return render(request, "square/error.html", {"message": message}, status=400)
+
+
+def render_feed(request, template: str, qs, context: dict):
+    """Render one keyset page of `qs`; with `?partial=1` only the cards and the next link.
+
+    The partial is what the "load more" button fetches; without JavaScript the same
+    link simply opens the next page.
+    """
+    try:
+        page = keyset_page(qs, request.GET.get("cursor"), settings.SQUARE_FEED_PAGE_SIZE)
+    except InvalidCursor:
+        return bad_request(request, _("That page link is broken. Start again from the top."))
+    context = {**context, "page": page}
+    if request.GET.get("partial") == "1":
+        return render(request, "square/components.html#feed_page", context)
+    return render(request, template, context)
