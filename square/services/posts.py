@@ -1,6 +1,7 @@
 """Post writes: create, edit (with history), delete by the author, hide/restore by staff."""
 
 from collections.abc import Sequence
+from datetime import datetime
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -71,17 +72,19 @@ def _mentions_set(post: Post) -> None:
 
 
 @transaction.atomic
-def post_create(*, author: User, body: str, images: Sequence = ()) -> Post:
+def post_create(
+    *, author: User, body: str, images: Sequence = (), created_at: datetime | None = None
+) -> Post:
     """Publish a post with its images, hashtags and mentions, all or nothing.
 
     Images are decoded and re-encoded before anything is written, so a bad file leaves
-    no trace.
+    no trace. `created_at` is for imports and demo data; people always post "now".
     """
     if not author.is_active:
         raise PermissionDenied(_("This account is deactivated."))
     body = post_body_clean(body)
     processed = _process_images(images)
-    post = Post.objects.create(author=author, body=body)
+    post = Post.objects.create(author=author, body=body, created_at=created_at or timezone.now())
     for position, image in enumerate(processed):
         PostImage.objects.create(
             post=post, position=position, image=image.image, thumbnail=image.thumbnail
