@@ -3,8 +3,9 @@ so a page costs the same small number of queries whatever its size."""
 
 from datetime import timedelta
 
+from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import FETCH_PEERS, FETCH_RAISE, Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from square import text
@@ -13,11 +14,22 @@ from square.models import Hashtag, Post, PostHashtag, PostImage, User
 TRENDING_CACHE_SECONDS = 120
 
 
+def _fetch_mode():
+    """Lazy loads batch across a page in production (FETCH_PEERS) and raise in tests
+    (FETCH_RAISE), so an N+1 query fails a test instead of slowing a feed."""
+    return FETCH_RAISE if settings.SQUARE_FETCH_RAISE else FETCH_PEERS
+
+
 def posts_for_display(qs: QuerySet) -> QuerySet:
     """Add what a post card shows: author, images, mentioned users (3 queries a page)."""
-    return qs.select_related("author").prefetch_related(
-        Prefetch("images", queryset=PostImage.objects.order_by("position")),
-        Prefetch("mentions", queryset=User.objects.only("id", "username")),
+    mode = _fetch_mode()
+    return (
+        qs.select_related("author")
+        .prefetch_related(
+            Prefetch("images", queryset=PostImage.objects.order_by("position").fetch_mode(mode)),
+            Prefetch("mentions", queryset=User.objects.only("id", "username").fetch_mode(mode)),
+        )
+        .fetch_mode(mode)
     )
 
 

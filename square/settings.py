@@ -120,6 +120,8 @@ SQUARE_IMAGE_MAX_BYTES = env.int("SQUARE_IMAGE_MAX_BYTES", default=10 * 1024 * 1
 SQUARE_IMAGE_MAX_PIXELS = env.int("SQUARE_IMAGE_MAX_PIXELS", default=40_000_000)
 SQUARE_IMAGES_PER_POST = 9
 SQUARE_FEED_PAGE_SIZE = 20
+# Feed querysets raise on a lazy load (an N+1 query) instead of batching it; tests set it.
+SQUARE_FETCH_RAISE = env.bool("SQUARE_FETCH_RAISE", default=False)
 
 # Content Security Policy (Django's built-in middleware): no inline script without
 # the per-request nonce, nothing loaded from other origins.

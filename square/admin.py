@@ -1,0 +1,162 @@
+"""Staff tools. Admin actions call the same services as the site, so they cannot disagree."""
+
+from django.contrib import admin, messages
+from django.contrib.auth.admin import UserAdmin
+from django.db.models import Count
+from django.utils.html import format_html
+from django.utils.text import Truncator
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from square.models import Hashtag, Post, PostImage, PostRevision, User
+from square.services.accounts import user_deactivate
+from square.services.posts import post_hide, post_restore
+
+
+@admin.register(User)
+class SquareUserAdmin(UserAdmin):
+    list_display = (
+        "username",
+        "display_name",
+        "post_count",
+        "is_active",
+        "is_staff",
+        "date_joined",
+        "last_login",
+    )
+    list_filter = ("is_active", "is_staff", "is_superuser", "date_joined")
+    search_fields = ("username", "display_name", "email")
+    ordering = ("-date_joined",)
+    readonly_fields = ("post_count", "date_joined", "last_login")
+    fieldsets = (
+        *UserAdmin.fieldsets,
+        (_("Profile"), {"fields": ("display_name", "bio", "avatar", "post_count")}),
+    )
+    actions = ["deactivate"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # accounts are deactivated, never deleted with their posts
+
+    @admin.action(description=_("Deactivate selected accounts"), permissions=["change"])
+    def deactivate(self, request, queryset):
+        for user in queryset:
+            user_deactivate(user=user, staff=request.user)
+        self.message_user(
+            request,
+            ngettext("%(n)d account deactivated.", "%(n)d accounts deactivated.", len(queryset))
+            % {"n": len(queryset)},
+            messages.SUCCESS,
+        )
+
+
+class PostImageInline(admin.TabularInline):
+    model = PostImage
+    extra = 0
+    can_delete = False
+    fields = ("position", "preview", "width", "height")
+    readonly_fields = fields
+
+    @admin.display(description=_("preview"))
+    def preview(self, obj):
+        return format_html('<img src="{}" alt="" height="80">', obj.thumbnail.url)
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class PostRevisionInline(admin.TabularInline):
+    model = PostRevision
+    extra = 0
+    can_delete = False
+    fields = ("written_at", "replaced_at", "body")
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Post)
+class PostAdmin(admin.ModelAdmin):
+    list_display = ("id", "excerpt", "author", "status", "created_at", "edited_at", "n_images")
+    list_display_links = ("id", "excerpt")
+    list_filter = ("status", "created_at")
+    date_hierarchy = "created_at"
+    search_fields = ("body", "author__username", "author__display_name")
+    list_select_related = ("author",)
+    readonly_fields = (
+        "author",
+        "body",
+        "created_at",
+        "edited_at",
+        "status",
+        "mentions",
+        "like_count",
+        "comment_count",
+        "repost_count",
+    )
+    inlines = [PostImageInline, PostRevisionInline]
+    actions = ["hide", "restore"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(_images=Count("images"))
+
+    def has_add_permission(self, request):
+        return False  # staff post on the site like everyone else
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # hide instead: history must survive
+
+    @admin.display(description=_("text"))
+    def excerpt(self, obj):
+        return Truncator(obj.body).chars(60)
+
+    @admin.display(description=_("images"), ordering="_images")
+    def n_images(self, obj):
+        return obj._images
+
+    def _run(self, request, queryset, service, done_message):
+        changed = 0
+        for post in queryset:
+            before = post.status
+            changed += service(post=post, staff=request.user).status != before
+        self.message_user(request, done_message % {"n": changed}, messages.SUCCESS)
+
+    @admin.action(description=_("Hide selected posts"), permissions=["change"])
+    def hide(self, request, queryset):
+        self._run(request, queryset, post_hide, _("%(n)d post(s) hidden."))
+
+    @admin.action(description=_("Restore selected hidden posts"), permissions=["change"])
+    def restore(self, request, queryset):
+        self._run(request, queryset, post_restore, _("%(n)d post(s) restored."))
+
+
+@admin.register(Hashtag)
+class HashtagAdmin(admin.ModelAdmin):
+    list_display = ("display", "key", "post_count", "created_at")
+    search_fields = ("key", "display")
+    ordering = ("-post_count",)
+    readonly_fields = ("key", "post_count", "created_at")
+
+
+@admin.register(PostRevision)
+class PostRevisionAdmin(admin.ModelAdmin):
+    list_display = ("post", "excerpt", "written_at", "replaced_at")
+    search_fields = ("body", "post__author__username")
+    list_select_related = ("post",)
+    readonly_fields = ("post", "body", "written_at", "replaced_at")
+
+    @admin.display(description=_("text"))
+    def excerpt(self, obj):
+        return Truncator(obj.body).chars(60)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+admin.site.site_header = _("Square administration")
+admin.site.site_title = _("Square admin")
+admin.site.index_title = _("Community and campaigns")
+
