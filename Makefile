@@ -44,8 +44,8 @@ format: $(STAMP)
 # Needs GNU gettext (developers only); the compiled .mo files are committed so that
 # users and CI need no system packages.
 messages: $(STAMP)
-	$(PY) manage.py makemessages -l zh_Hans -l en --no-obsolete --ignore=.venv
-	$(PY) manage.py compilemessages --ignore=.venv
+	DEBUG=1 $(PY) manage.py makemessages -l zh_Hans -l en --no-obsolete --ignore=.venv --ignore=square/tests
+	DEBUG=1 $(PY) manage.py compilemessages --ignore=.venv
 
 clean-venv:
 	rm -rf $(VENV)

@@ -114,20 +114,25 @@ class PostAdmin(admin.ModelAdmin):
     def n_images(self, obj):
         return obj._images
 
-    def _run(self, request, queryset, service, done_message):
+    def _run(self, request, queryset, service) -> int:
+        """Apply a post service to each selected post; return how many changed status."""
         changed = 0
         for post in queryset:
             before = post.status
             changed += service(post=post, staff=request.user).status != before
-        self.message_user(request, done_message % {"n": changed}, messages.SUCCESS)
+        return changed
 
     @admin.action(description=_("Hide selected posts"), permissions=["change"])
     def hide(self, request, queryset):
-        self._run(request, queryset, post_hide, _("%(n)d post(s) hidden."))
+        n = self._run(request, queryset, post_hide)
+        message = ngettext("%(n)d post hidden.", "%(n)d posts hidden.", n) % {"n": n}
+        self.message_user(request, message, messages.SUCCESS)
 
     @admin.action(description=_("Restore selected hidden posts"), permissions=["change"])
     def restore(self, request, queryset):
-        self._run(request, queryset, post_restore, _("%(n)d post(s) restored."))
+        n = self._run(request, queryset, post_restore)
+        message = ngettext("%(n)d post restored.", "%(n)d posts restored.", n) % {"n": n}
+        self.message_user(request, message, messages.SUCCESS)
 
 
 @admin.register(Hashtag)
@@ -159,4 +164,3 @@ class PostRevisionAdmin(admin.ModelAdmin):
 admin.site.site_header = _("Square administration")
 admin.site.site_title = _("Square admin")
 admin.site.index_title = _("Community and campaigns")
-

@@ -1,6 +1,7 @@
 """Forms only parse and show errors; the services decide what is valid and write."""
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
 from django.utils.translation import gettext_lazy as _
 
@@ -35,11 +36,13 @@ class PostForm(forms.Form):
             attrs={"rows": 5, "placeholder": _("Share something… add #topics and @mention friends")}
         ),
     )
-    images = MultipleImageField(
-        label=_("Images"),
-        required=False,
-        help_text=_("Up to 9 images: JPEG, PNG, WebP or GIF, 10 MB each."),
-    )
+    images = MultipleImageField(label=_("Images"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["images"].help_text = _(
+            "Up to %(n)d images: JPEG, PNG, WebP or GIF, %(mb)d MB each."
+        ) % {"n": settings.SQUARE_IMAGES_PER_POST, "mb": settings.SQUARE_IMAGE_MAX_BYTES // 2**20}
 
 
 class PostEditForm(forms.Form):

@@ -7,8 +7,8 @@ from django.utils.translation import gettext_lazy as _
 class Hashtag(models.Model):
     """A topic, kept once under its canonical key (NFKC, case-folded)."""
 
-    key = models.CharField(_("key"), max_length=64, unique=True)
-    display = models.CharField(_("as first written"), max_length=64)
+    key = models.CharField(_("canonical key"), max_length=64, unique=True)
+    display = models.CharField(_("display form"), max_length=64)
     post_count = models.PositiveIntegerField(_("published posts"), default=0)
     created_at = models.DateTimeField(_("first used"), default=timezone.now)
 

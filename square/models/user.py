@@ -12,7 +12,7 @@ class User(AbstractUser):
     bio = models.CharField(_("bio"), max_length=300, blank=True)
     avatar = models.ImageField(_("avatar"), upload_to="avatars/%Y/%m/", blank=True)
     # Denormalised counters (exact: kept by the services that change the rows).
-    post_count = models.PositiveIntegerField(_("posts"), default=0)
+    post_count = models.PositiveIntegerField(_("post count"), default=0)
 
     objects = UserManager()
 

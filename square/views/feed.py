@@ -44,7 +44,7 @@ def topic(request, tag: str):
 def search(request):
     form = SearchForm(request.GET)
     if not form.is_valid():
-        return bad_request(request, _("Search for at most 100 characters."))
+        return bad_request(request, _("A search can be at most 100 characters long."))
     query = form.cleaned_data["q"].strip()
     context = {"form": form, "query": query, "tags": []}
     if not query:
