@@ -142,6 +142,9 @@ class HashtagAdmin(admin.ModelAdmin):
     ordering = ("-post_count",)
     readonly_fields = ("key", "post_count", "created_at")
 
+    def has_add_permission(self, request):
+        return False  # tags come into being when someone posts with them
+
 
 @admin.register(PostRevision)
 class PostRevisionAdmin(admin.ModelAdmin):

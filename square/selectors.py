@@ -11,7 +11,7 @@ from django.utils import timezone
 from square import text
 from square.models import Hashtag, Post, PostHashtag, PostImage, User
 
-TRENDING_CACHE_SECONDS = 120
+TRENDING_CACHE_SECONDS = 60
 
 
 def _fetch_mode():

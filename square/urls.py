@@ -2,7 +2,9 @@ from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.templatetags.static import static as static_url
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from square.forms import LoginForm
 from square.views import accounts, feed, posts
@@ -29,6 +31,7 @@ urlpatterns = [
     path("accounts/profile/", accounts.profile_edit, name="profile_edit"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("favicon.ico", RedirectView.as_view(url=static_url("img/favicon.svg"), permanent=True)),
 ]
 
 if settings.DEBUG:
