@@ -1,0 +1,188 @@
+"""Feeds: keyset pages that neither skip nor repeat, the load-more partial, and a query
+count that stays the same however many posts a page shows."""
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.conf import settings
+from django.core.cache import cache
+from django.utils import timezone
+
+from square.models import Post
+from square.pagination import cursor_decode, cursor_encode
+from square.tests.factories import PostFactory, ServicePostFactory, UserFactory, image_bytes, upload
+
+pytestmark = pytest.mark.django_db
+
+PAGE = settings.SQUARE_FEED_PAGE_SIZE
+
+
+def read_all(client, path: str, between_pages=None) -> list[int]:
+    """Follow the cursors of `path` to the end; return the post ids in order seen."""
+    seen, cursor, loads = [], None, 0
+    while True:
+        params = {"cursor": cursor} if cursor else {}
+        response = client.get(path, params)
+        assert response.status_code == 200
+        page = response.context["page"]
+        seen += [p.pk for p in page.items]
+        loads += 1
+        if between_pages and loads == 1:
+            between_pages()
+        if not page.has_next:
+            return seen
+        cursor = page.next_cursor
+        assert loads < 100, "the cursors never end"
+
+
+def test_pages_have_no_gaps_or_repeats_while_new_posts_arrive(client, user):
+    start = timezone.now() - timedelta(hours=1)
+    originals = [
+        PostFactory(author=user, created_at=start + timedelta(seconds=i)).pk for i in range(45)
+    ]
+    newcomers = []
+
+    def ten_newer_posts():
+        newcomers.extend(PostFactory(author=user).pk for _ in range(10))
+
+    seen = read_all(client, "/", between_pages=ten_newer_posts)
+    assert len(newcomers) == 10
+    assert len(seen) == len(set(seen)) == 45
+    assert sorted(seen) == sorted(originals)
+    assert seen == list(reversed(originals))  # newest first
+    assert not set(newcomers) & set(seen)
+
+
+def test_posts_sharing_one_timestamp_are_paged_by_id(client, user):
+    moment = timezone.now() - timedelta(minutes=5)
+    ids = [PostFactory(author=user, created_at=moment).pk for _ in range(2 * PAGE + 3)]
+    seen = read_all(client, "/")
+    assert seen == sorted(ids, reverse=True)
+
+
+@pytest.mark.parametrize("path", ["/tags/common/", "/u/alice/", "/search/?q=common"])
+def test_other_feeds_page_completely(client, user, path):
+    ids = [ServicePostFactory(author=user, body=f"#common number {i}").pk for i in range(PAGE + 5)]
+    PostFactory(author=UserFactory(), body="unrelated")
+    query = "?" in path and path.split("?", 1)[1]
+    seen, cursor = [], None
+    while True:
+        url = path + (("&" if query else "?") + f"cursor={cursor}" if cursor else "")
+        page = client.get(url).context["page"]
+        seen += [p.pk for p in page.items]
+        if not page.has_next:
+            break
+        cursor = page.next_cursor
+    assert seen == sorted(ids, reverse=True)
+
+
+def test_an_exact_multiple_of_the_page_size_has_no_empty_last_page(client, user):
+    for _ in range(PAGE):
+        PostFactory(author=user)
+    page = client.get("/").context["page"]
+    assert len(page.items) == PAGE
+    assert not page.has_next
+
+
+def test_cursor_round_trips_to_the_microsecond():
+    moment = timezone.now().replace(microsecond=123457)
+    assert cursor_decode(cursor_encode(moment, 42)) == (moment, 42)
+
+
+# --- load more -----------------------------------------------------------------------------
+
+
+def test_partial_returns_only_cards_and_the_next_link(client, user):
+    posts = [PostFactory(author=user, body=f"card {i}") for i in range(PAGE + 2)]
+    full = client.get("/")
+    next_link = re.search(r'href="\?cursor=([^"]+)"', full.content.decode())
+    assert next_link, "page 1 has a load-more link"
+    assert "<html" in full.content.decode()
+
+    partial = client.get("/", {"partial": "1"})
+    html = partial.content.decode()
+    assert partial.status_code == 200
+    assert "<html" not in html and "<body" not in html
+    assert html.count('<article class="card post') == PAGE
+    assert "data-load-more" in html
+
+    rest = client.get("/", {"partial": "1", "cursor": next_link.group(1)})
+    html = rest.content.decode()
+    assert html.count('<article class="card post') == 2
+    assert f'id="post-{posts[0].pk}"' in html and f'id="post-{posts[1].pk}"' in html
+    assert "data-load-more" not in html
+
+
+def test_partial_with_a_bad_cursor_is_400(client, user):
+    assert client.get("/", {"partial": "1", "cursor": "junk"}).status_code == 400
+
+
+def test_search_load_more_keeps_the_query(client, user):
+    for i in range(PAGE + 1):
+        PostFactory(author=user, body=f"needle {i}")
+    html = client.get("/search/", {"q": "needle"}).content.decode()
+    assert re.search(r'href="\?q=needle&amp;cursor=\d+_\d+"', html)
+
+
+def test_search_load_more_link_encodes_the_query(client, user):
+    for i in range(PAGE + 1):
+        PostFactory(author=user, body=f"a&b c {i}")
+    html = client.get("/search/", {"q": "a&b c"}).content.decode()
+    assert re.search(r'href="\?q=a%26b%20c&amp;cursor=\d+_\d+"', html)
+
+
+# --- query counts ----------------------------------------------------------------------------
+
+# Measured on SQLite; they do not depend on the number of posts on the page.
+# Anonymous: home 5 (posts, images, mentions, trending 24 h, trending 7 d);
+# topic 7 (hashtag, stats, posts, images, mentions, 2 x trending); profile 4 (user, posts,
+# images, mentions); search 4 (tags, posts, images, mentions). Logged in: +2 (session, user).
+QUERY_BOUNDS = {
+    "/": 5,
+    "/tags/common/": 7,
+    "/u/alice/": 4,
+    "/search/?q=common": 4,
+}
+LOGIN_QUERIES = 2
+
+
+@pytest.fixture
+def make_rich_posts(user):
+    """Posts by alice, each with 2 images, 2 mentions and 2 hashtags."""
+    UserFactory(username="bob")
+    UserFactory(username="carol")
+    data = image_bytes()
+
+    def make(n: int) -> list[Post]:
+        return [
+            ServicePostFactory(
+                author=user,
+                body=f"Post {i} #common #t{i} @bob @carol https://example.com/{i}",
+                images=[upload("a.jpg", data), upload("b.jpg", data)],
+            )
+            for i in range(n)
+        ]
+
+    return make
+
+
+@pytest.mark.parametrize("logged_in", [False, True], ids=["anonymous", "logged-in"])
+@pytest.mark.parametrize("n_posts", [1, PAGE], ids=["1-post", f"{PAGE}-posts"])
+@pytest.mark.parametrize("path", list(QUERY_BOUNDS))
+def test_query_count_does_not_grow_with_the_page(
+    client, user, make_rich_posts, django_assert_max_num_queries, path, n_posts, logged_in
+):
+    make_rich_posts(n_posts)
+    if logged_in:
+        client.force_login(user)
+    bound = QUERY_BOUNDS[path] + (LOGIN_QUERIES if logged_in else 0)
+    cache.clear()  # trending is computed, not read from the cache
+    with django_assert_max_num_queries(bound):
+        response = client.get(path)
+    assert response.status_code == 200
+    page = response.context["page"]
+    assert len(page.items) == n_posts
+    html = response.content.decode()
+    assert html.count('class="grid-cell"') == 2 * n_posts
+    assert html.count('class="mention"') == 2 * n_posts
