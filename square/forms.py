@@ -56,12 +56,6 @@ class SignupForm(UserCreationForm):
         model = User
         fields = ("username",)
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["username"].help_text = _(
-            "Up to 150 letters, digits and @/./+/-/_ — this is how people @mention you."
-        )
-
 
 class LoginForm(AuthenticationForm):
     pass

@@ -12,12 +12,14 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.utils.translation import gettext as _
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageCms, ImageOps, ImageSequence, UnidentifiedImageError
 
 ALLOWED_FORMATS = {"JPEG", "PNG", "WEBP", "GIF"}
 THUMB_BOX = (720, 720)
 AVATAR_SIZE = 256
 MAX_GIF_FRAMES = 300
+GIF_TIMING = {"duration", "loop", "transparency", "disposal", "background"}
+SRGB = ImageCms.createProfile("sRGB")
 
 
 class ImageRejected(ValueError):
@@ -39,7 +41,8 @@ def _open_checked(upload) -> Image.Image:
     name = getattr(upload, "name", "") or _("the file")
     if upload.size > max_bytes:
         raise ImageRejected(
-            _("%(name)s is larger than %(mb)d MB.") % {"name": name, "mb": max_bytes // 2**20}
+            _("%(name)s is larger than %(size)s.")
+            % {"name": name, "size": f"{max_bytes / 2**20:.3g} MB"}
         )
     data = upload.read()
     upload.seek(0)
@@ -54,11 +57,11 @@ def _open_checked(upload) -> Image.Image:
             width, height = img.size
             if width * height > max_pixels:
                 raise ImageRejected(
-                    _("%(name)s has more than %(mp)d megapixels.")
-                    % {"name": name, "mp": max_pixels // 1_000_000}
+                    _("%(name)s has more than %(mp)s megapixels.")
+                    % {"name": name, "mp": f"{max_pixels / 1_000_000:g}"}
                 )
             frames = getattr(img, "n_frames", 1)
-            if frames > MAX_GIF_FRAMES or frames * width * height > 4 * max_pixels:
+            if frames > MAX_GIF_FRAMES or frames * width * height > max_pixels:
                 raise ImageRejected(_("%(name)s has too many frames.") % {"name": name})
             img.verify()
             img = Image.open(io.BytesIO(data))  # verify() leaves the image unusable
@@ -76,8 +79,33 @@ def _open_checked(upload) -> Image.Image:
 
 
 def _encode(img: Image.Image, fmt: str, **options) -> bytes:
+    """Save with no metadata: Pillow would otherwise carry comments and profiles over."""
+    img.info = {k: v for k, v in img.info.items() if k in GIF_TIMING}
     out = io.BytesIO()
     img.save(out, fmt, **options)
+    return out.getvalue()
+
+
+def _to_srgb(img: Image.Image) -> Image.Image:
+    """Convert by the embedded colour profile, so dropping the profile keeps the colours."""
+    icc = img.info.get("icc_profile")
+    if not icc or img.mode not in ("RGB", "RGBA", "CMYK"):
+        return img
+    try:
+        source = ImageCms.ImageCmsProfile(io.BytesIO(icc))
+        mode = "RGBA" if img.mode == "RGBA" else "RGB"
+        return ImageCms.profileToProfile(img, source, SRGB, outputMode=mode)
+    except (ImageCms.PyCMSError, OSError, ValueError):
+        return img
+
+
+def _animated_gif(img: Image.Image) -> bytes:
+    """Re-encode every frame, keeping only the timing of the animation."""
+    frames = [frame.copy() for frame in ImageSequence.Iterator(img)]
+    for frame in frames:
+        frame.info = {k: v for k, v in frame.info.items() if k in GIF_TIMING}
+    out = io.BytesIO()
+    frames[0].save(out, "GIF", save_all=True, append_images=frames[1:], optimize=False)
     return out.getvalue()
 
 
@@ -94,8 +122,8 @@ def _flatten(img: Image.Image) -> Image.Image:
 def _reencode(img: Image.Image, fmt: str) -> tuple[bytes, str]:
     """Write the image anew in its own format, with no metadata carried over."""
     if fmt == "GIF" and getattr(img, "is_animated", False):
-        return _encode(img, "GIF", save_all=True, optimize=False), "gif"
-    upright = ImageOps.exif_transpose(img)
+        return _animated_gif(img), "gif"
+    upright = _to_srgb(ImageOps.exif_transpose(img))
     if fmt == "JPEG":
         return _encode(_flatten(upright), "JPEG", quality=88, optimize=True), "jpg"
     if fmt == "WEBP":
@@ -110,7 +138,7 @@ def process_post_image(upload) -> ProcessedImage:
     """Check and re-encode one post image; raise ImageRejected with a readable reason."""
     img = _open_checked(upload)
     data, ext = _reencode(img, img.format)
-    upright = ImageOps.exif_transpose(img)
+    upright = _to_srgb(ImageOps.exif_transpose(img))
     thumb = upright.copy()
     thumb.thumbnail(THUMB_BOX)
     thumb_data = _encode(_flatten(thumb), "JPEG", quality=82, optimize=True)
@@ -124,6 +152,6 @@ def process_post_image(upload) -> ProcessedImage:
 
 def process_avatar(upload) -> ContentFile:
     """A square, centred, metadata-free avatar."""
-    img = ImageOps.exif_transpose(_open_checked(upload))
+    img = _to_srgb(ImageOps.exif_transpose(_open_checked(upload)))
     avatar = ImageOps.fit(_flatten(img), (AVATAR_SIZE, AVATAR_SIZE))
     return ContentFile(_encode(avatar, "JPEG", quality=85), name="avatar.jpg")

@@ -18,8 +18,9 @@ URL_RE = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
 # characters of any script. The whole run is taken; length and all-digits are checked
 # afterwards, because a run that is too long is no tag at all (not a truncated one).
 TAG_RE = re.compile(r"(?<![A-Za-z0-9_&/])#(\w+)(#?)")
-# A mention: `@` not inside a word or an e-mail address, then a Django username.
-MENTION_RE = re.compile(r"(?<![\w.@+-])@([\w.+-]{1,150})")
+# A mention: `@` not inside an ASCII word or an e-mail address, then a username.
+# Usernames are ASCII, so `感谢@alice的分享` mentions alice: Chinese is written unspaced.
+MENTION_RE = re.compile(r"(?<![A-Za-z0-9_.@+-])@([A-Za-z0-9_.+-]{1,150})")
 # Characters trimmed from the end of a link target: closing punctuation that people
 # type right after a URL. They stay in the text, just outside the link.
 URL_TRAILING = ".,;:!?'\")]}>。，、；：！？」』）】》"

@@ -7,7 +7,8 @@ from django.utils.translation import gettext_lazy as _
 class Hashtag(models.Model):
     """A topic, kept once under its canonical key (NFKC, case-folded)."""
 
-    key = models.CharField(_("canonical key"), max_length=64, unique=True)
+    # Case-folding can lengthen a tag of 64 characters (ß → ss): room for three times.
+    key = models.CharField(_("canonical key"), max_length=192, unique=True)
     display = models.CharField(_("display form"), max_length=64)
     post_count = models.PositiveIntegerField(_("published posts"), default=0)
     created_at = models.DateTimeField(_("first used"), default=timezone.now)

@@ -1,4 +1,5 @@
 from django.contrib.auth.models import AbstractUser, UserManager
+from django.contrib.auth.validators import ASCIIUsernameValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
@@ -6,8 +7,21 @@ from django.utils.translation import gettext_lazy as _
 
 
 class User(AbstractUser):
-    """A member of the square. Never deleted: deactivation keeps their posts and history."""
+    """A member of the square. Never deleted: deactivation keeps their posts and history.
 
+    Usernames are ASCII so that an @mention ends where Chinese text resumes; people's
+    names in any script go in `display_name`.
+    """
+
+    username_validator = ASCIIUsernameValidator()
+    username = models.CharField(
+        _("username"),
+        max_length=150,
+        unique=True,
+        help_text=_("Up to 150 English letters, digits and @/./+/-/_ — people @mention you by it."),
+        validators=[username_validator],
+        error_messages={"unique": _("This username is already taken.")},
+    )
     display_name = models.CharField(_("display name"), max_length=50, blank=True)
     bio = models.CharField(_("bio"), max_length=300, blank=True)
     avatar = models.ImageField(_("avatar"), upload_to="avatars/%Y/%m/", blank=True)

@@ -20,7 +20,10 @@ def hashtags_attach(*, post: Post) -> None:
     """Make the post's tag links match its body, in a constant number of queries."""
     displays = text.hashtag_displays(post.body)
     Hashtag.objects.bulk_create(
-        [Hashtag(key=key, display=display) for key, display in displays.items()],
+        [
+            Hashtag(key=key, display=display, created_at=post.created_at)
+            for key, display in displays.items()
+        ],
         ignore_conflicts=True,
     )
     wanted = set(Hashtag.objects.filter(key__in=displays).values_list("pk", flat=True))

@@ -26,34 +26,28 @@ def post_body_clean(body: str) -> str:
     """Validate a body and return it as it will be stored (line endings unified)."""
     body = (body or "").replace("\r\n", "\n").replace("\r", "\n")
     if "\x00" in body:
-        raise ValidationError(_("The text contains a NUL character, which is not allowed."))
-    if not body.strip():
-        raise ValidationError(_("Write something before posting."))
-    if len(body) > BODY_MAX:
         raise ValidationError(
-            _("A post can be at most %(max)d characters; this one has %(n)d.")
-            % {"max": BODY_MAX, "n": len(body)}
+            {"body": _("The text contains a NUL character, which is not allowed.")}
         )
+    if not body.strip():
+        raise ValidationError({"body": _("Write something before posting.")})
+    if len(body) > BODY_MAX:
+        message = _("A post can be at most %(max)d characters; this one has %(n)d.")
+        raise ValidationError({"body": message % {"max": BODY_MAX, "n": len(body)}})
     n_tags = len(text.hashtags(body))
     if n_tags > MAX_TAGS_PER_POST:
-        raise ValidationError(
-            _("A post can carry at most %(max)d hashtags; this one has %(n)d.")
-            % {"max": MAX_TAGS_PER_POST, "n": n_tags}
-        )
+        message = _("A post can carry at most %(max)d hashtags; this one has %(n)d.")
+        raise ValidationError({"body": message % {"max": MAX_TAGS_PER_POST, "n": n_tags}})
     return body
 
 
 def _process_images(images: Sequence) -> list:
     limit = settings.SQUARE_IMAGES_PER_POST
     if len(images) > limit:
-        raise ValidationError(
-            ngettext(
-                "You can attach at most %(max)d image.",
-                "You can attach at most %(max)d images.",
-                limit,
-            )
-            % {"max": limit}
+        message = ngettext(
+            "You can attach at most %(max)d image.", "You can attach at most %(max)d images.", limit
         )
+        raise ValidationError({"images": message % {"max": limit}})
     processed, errors = [], []
     for upload in images:
         try:
@@ -61,7 +55,7 @@ def _process_images(images: Sequence) -> list:
         except ImageRejected as exc:
             errors.append(str(exc))
     if errors:
-        raise ValidationError(errors)
+        raise ValidationError({"images": errors})
     return processed
 
 

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from square.models import Hashtag, Post, PostHashtag, PostImage, PostRevision, User
 from square.models.post import BODY_MAX
-from square.services.accounts import profile_update, user_deactivate
+from square.services.accounts import profile_update, user_create, user_deactivate
 from square.services.posts import (
     MAX_TAGS_PER_POST,
     post_create,
@@ -299,3 +299,10 @@ def test_image_rows_are_not_created_for_refused_bodies(user, jpeg_upload, media_
         post_create(author=user, body="   ", images=[jpeg_upload()])
     assert not PostImage.objects.exists()
     assert media_files() == []
+
+
+@pytest.mark.django_db
+def test_usernames_are_ascii_so_mentions_end_at_chinese_text():
+    with pytest.raises(ValidationError):
+        user_create(username="小明", password="Sq-uare-2026!x")
+    assert not User.objects.filter(username="小明").exists()

@@ -144,7 +144,10 @@ MENTION_CASES = [
     ("inside-word", "abc@alice", []),
     ("inside-url", "https://example.com/@alice", []),
     ("fullwidth-at", "＠alice 你好", ["alice"]),
-    ("chinese-username", "@小明 你好", ["小明"]),
+    # Usernames are ASCII, so a mention ends where Chinese text resumes.
+    ("no-chinese-username", "@小明 你好", []),
+    ("glued-chinese-before", "感谢@alice的分享", ["alice"]),
+    ("glued-chinese-after", "@alice你好", ["alice"]),
     ("ends-at-punctuation", "(@alice)", ["alice"]),
     ("at-alone", "@ alone", []),
     ("mention-inside-tag-is-tag", "#tag@bob", []),

@@ -27,11 +27,12 @@ def home(request):
 @require_GET
 def topic(request, tag: str):
     key = text.tag_key(tag)
-    if not text.is_valid_tag(key):
+    hashtag = selectors.hashtag_by_key(key=key)
+    # Keys of stored tags may be longer than 64 or carry marks (ß → ss, İ → i̇).
+    if hashtag is None and not text.is_valid_tag(key):
         return bad_request(request, _("“%(tag)s” is not a valid hashtag.") % {"tag": tag[:80]})
     if key != tag:  # one canonical URL per topic
         return redirect("topic", tag=key, permanent=True)
-    hashtag = selectors.hashtag_by_key(key=key)
     if hashtag is None:
         qs, stats = selectors.feed_latest().none(), {"posts": 0, "authors": 0}
     else:

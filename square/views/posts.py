@@ -36,7 +36,7 @@ def compose(request):
                     images=form.cleaned_data["images"],
                 )
             except ValidationError as exc:
-                _form_errors(form, exc, "images" if request.FILES else "body")
+                _form_errors(form, exc)
             else:
                 messages.success(request, _("Posted."))
                 return redirect(post)
