@@ -5,6 +5,7 @@ import pytest
 from django.core.management import call_command
 
 from square import demo
+from square.demo import content
 from square.models import Hashtag, Post, PostHashtag, PostImage, User
 
 CAMPAIGN_TAG = "我的2026第一帖"
@@ -58,7 +59,7 @@ def test_no_post_uses_the_campaign_tag():
 
     assert not Post.objects.filter(body__contains=CAMPAIGN_TAG).exists()
     assert not Hashtag.objects.filter(key=CAMPAIGN_TAG).exists()
-    pools = [demo.LONG, *demo.ZH.values(), *demo.EN.values()]
+    pools = [content.LONG, *content.ZH.values(), *content.EN.values()]
     assert all(CAMPAIGN_TAG not in str(pool) for pool in pools)
 
 
