@@ -136,23 +136,23 @@ def post_delete(*, post: Post, actor: User) -> Post:
     return _status_change(post, Post.Status.DELETED)
 
 
+def _moderate(post: Post, staff: User, source: str, target: str) -> Post:
+    """Move a post from `source` to `target` status for staff; otherwise leave it."""
+    if not staff.is_staff:
+        raise PermissionDenied(_("Only staff can moderate posts."))
+    post = Post.objects.select_for_update().get(pk=post.pk)
+    if post.status != source:
+        return post
+    return _status_change(post, target)
+
+
 @transaction.atomic
 def post_hide(*, post: Post, staff: User) -> Post:
     """Staff take a post out of every feed; the author still sees it, marked hidden."""
-    if not staff.is_staff:
-        raise PermissionDenied(_("Only staff can hide posts."))
-    post = Post.objects.select_for_update().get(pk=post.pk)
-    if post.status != Post.Status.PUBLISHED:
-        return post
-    return _status_change(post, Post.Status.HIDDEN)
+    return _moderate(post, staff, Post.Status.PUBLISHED, Post.Status.HIDDEN)
 
 
 @transaction.atomic
 def post_restore(*, post: Post, staff: User) -> Post:
     """Staff undo a hide. A post its author deleted stays deleted."""
-    if not staff.is_staff:
-        raise PermissionDenied(_("Only staff can restore posts."))
-    post = Post.objects.select_for_update().get(pk=post.pk)
-    if post.status != Post.Status.HIDDEN:
-        return post
-    return _status_change(post, Post.Status.PUBLISHED)
+    return _moderate(post, staff, Post.Status.HIDDEN, Post.Status.PUBLISHED)

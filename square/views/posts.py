@@ -47,19 +47,22 @@ def compose(request):
     return render(request, "square/compose.html", {"form": form})
 
 
-@require_GET
-def detail(request, pk: int):
+def _visible_or_404(request, pk: int) -> Post:
     post = selectors.post_visible_to(pk=pk, viewer=request.user)
     if post is None:
         raise Http404
+    return post
+
+
+@require_GET
+def detail(request, pk: int):
+    post = _visible_or_404(request, pk)
     return render(request, "square/post_detail.html", {"post": post})
 
 
 @require_GET
 def history(request, pk: int):
-    post = selectors.post_visible_to(pk=pk, viewer=request.user)
-    if post is None:
-        raise Http404
+    post = _visible_or_404(request, pk)
     return render(
         request, "square/post_history.html", {"post": post, "revisions": post.revisions.all()}
     )
