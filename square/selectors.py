@@ -46,10 +46,22 @@ def topic_posts(*, hashtag: Hashtag) -> QuerySet:
 
 
 def topic_stats(*, hashtag: Hashtag) -> dict:
-    """Posts and distinct authors of a tag, counting published posts only."""
-    return PostHashtag.objects.filter(
-        hashtag=hashtag, post__status=Post.Status.PUBLISHED
-    ).aggregate(posts=Count("post", distinct=True), authors=Count("author", distinct=True))
+    """Posts and distinct authors of a tag (published posts only).
+
+    The post count is the tag's exact counter; distinct authors need a scan of the
+    tag's links, so that number is cached briefly rather than counted on every view.
+    """
+    key = f"square:topic-authors:{hashtag.pk}"
+    authors = cache.get(key)
+    if authors is None:
+        authors = (
+            PostHashtag.objects.filter(hashtag=hashtag, post__status=Post.Status.PUBLISHED)
+            .values("author")
+            .distinct()
+            .count()
+        )
+        cache.set(key, authors, TRENDING_CACHE_SECONDS)
+    return {"posts": hashtag.post_count, "authors": authors}
 
 
 def user_posts(*, user: User, viewer: User | None) -> QuerySet:
