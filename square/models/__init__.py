@@ -1,7 +1,8 @@
 """Square's models, one module per concern."""
 
 from square.models.hashtag import Hashtag, PostHashtag
+from square.models.interaction import Follow, Like
 from square.models.post import Post, PostImage, PostRevision
 from square.models.user import User
 
-__all__ = ["Hashtag", "Post", "PostHashtag", "PostImage", "PostRevision", "User"]
+__all__ = ["Follow", "Hashtag", "Like", "Post", "PostHashtag", "PostImage", "PostRevision", "User"]

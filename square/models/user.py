@@ -27,6 +27,8 @@ class User(AbstractUser):
     avatar = models.ImageField(_("avatar"), upload_to="avatars/%Y/%m/", blank=True)
     # Denormalised counters (exact: kept by the services that change the rows).
     post_count = models.PositiveIntegerField(_("post count"), default=0)
+    follower_count = models.PositiveIntegerField(_("followers"), default=0)
+    following_count = models.PositiveIntegerField(_("following"), default=0)
 
     objects = UserManager()
 

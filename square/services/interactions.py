@@ -1,0 +1,66 @@
+"""Likes and follows. Counters move by atomic `± 1` updates in the same transaction as
+the row, and the row itself is guarded by a unique constraint, so 50 people liking at
+the same moment leave exactly 50 — whatever the interleaving."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils.translation import gettext as _
+
+from square.models import Follow, Like, Post, User
+
+
+def _insert_once(model, **fields) -> bool:
+    """Insert a row unless the unique constraint says it exists; True if inserted."""
+    try:
+        with transaction.atomic():  # a savepoint: the outer transaction survives
+            model.objects.create(**fields)
+    except IntegrityError:
+        return False
+    return True
+
+
+@transaction.atomic
+def like_create(*, user: User, post: Post) -> bool:
+    """Like a published post; liking twice is a no-op. Returns True if it was new."""
+    if not user.is_active:
+        raise PermissionDenied(_("This account is deactivated."))
+    if not Post.objects.published().filter(pk=post.pk).exists():
+        raise ValidationError(_("This post can no longer be liked."))
+    created = _insert_once(Like, user=user, post=post)
+    if created:
+        Post.objects.filter(pk=post.pk).update(like_count=F("like_count") + 1)
+    return created
+
+
+@transaction.atomic
+def like_delete(*, user: User, post: Post) -> bool:
+    """Take a like back; True if there was one."""
+    deleted, _rows = Like.objects.filter(user=user, post=post).delete()
+    if deleted:
+        Post.objects.filter(pk=post.pk).update(like_count=F("like_count") - 1)
+    return bool(deleted)
+
+
+@transaction.atomic
+def follow_create(*, follower: User, followee: User) -> bool:
+    """Follow someone (not oneself); following twice is a no-op."""
+    if follower.pk == followee.pk:
+        raise ValidationError(_("You cannot follow yourself."))
+    if not follower.is_active:
+        raise PermissionDenied(_("This account is deactivated."))
+    created = _insert_once(Follow, follower=follower, followee=followee)
+    if created:
+        User.objects.filter(pk=follower.pk).update(following_count=F("following_count") + 1)
+        User.objects.filter(pk=followee.pk).update(follower_count=F("follower_count") + 1)
+    return created
+
+
+@transaction.atomic
+def follow_delete(*, follower: User, followee: User) -> bool:
+    """Unfollow; True if there was a follow to remove."""
+    deleted, _rows = Follow.objects.filter(follower=follower, followee=followee).delete()
+    if deleted:
+        User.objects.filter(pk=follower.pk).update(following_count=F("following_count") - 1)
+        User.objects.filter(pk=followee.pk).update(follower_count=F("follower_count") - 1)
+    return bool(deleted)
