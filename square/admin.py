@@ -8,7 +8,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from square.models import Hashtag, Post, PostImage, PostRevision, User
+from square.models import Follow, Hashtag, Like, Post, PostImage, PostRevision, User
 from square.services.accounts import user_deactivate
 from square.services.posts import post_hide, post_restore
 
@@ -162,6 +162,35 @@ class PostRevisionAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Interactions are browsed here, never forged or removed: counters follow the rows."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Like)
+class LikeAdmin(ReadOnlyAdmin):
+    list_display = ("user", "post", "created_at")
+    search_fields = ("user__username", "post__body")
+    list_filter = ("created_at",)
+    list_select_related = ("user", "post")
+
+
+@admin.register(Follow)
+class FollowAdmin(ReadOnlyAdmin):
+    list_display = ("follower", "followee", "created_at")
+    search_fields = ("follower__username", "followee__username")
+    list_filter = ("created_at",)
+    list_select_related = ("follower", "followee")
 
 
 admin.site.site_header = _("Square administration")
