@@ -12,8 +12,7 @@ from square import selectors
 from square.forms import ProfileForm, SignupForm
 from square.models import User
 from square.services.accounts import profile_update, user_create
-from square.views.common import render_feed
-from square.views.posts import _form_errors
+from square.views.common import form_errors, render_feed
 
 
 @require_http_methods(["GET", "POST"])
@@ -27,7 +26,7 @@ def signup(request):
                 username=form.cleaned_data["username"], password=form.cleaned_data["password1"]
             )
         except ValidationError as exc:
-            _form_errors(form, exc, "username")
+            form_errors(form, exc, "username")
         else:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(request, _("Welcome to Square, %(name)s!") % {"name": user.username})
@@ -58,7 +57,7 @@ def profile_edit(request):
                     avatar=form.cleaned_data["avatar"],
                 )
             except ValidationError as exc:
-                _form_errors(form, exc, "display_name")
+                form_errors(form, exc, "display_name")
             else:
                 messages.success(request, _("Your profile is updated."))
                 return redirect(user)

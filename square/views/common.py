@@ -1,6 +1,7 @@
 """Helpers shared by the views: paging a feed and answering bad input politely."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
@@ -26,3 +27,13 @@ def render_feed(request, template: str, qs, context: dict):
     if request.GET.get("partial") == "1":
         return render(request, "square/components.html#feed_page", context)
     return render(request, template, context)
+
+
+def form_errors(form, exc: ValidationError, field: str = "body") -> None:
+    """Show a service's ValidationError on the form fields it names (else on `field`)."""
+    if hasattr(exc, "error_dict"):
+        for name, errors in exc.error_dict.items():
+            for error in errors:
+                form.add_error(name if name in form.fields else None, error)
+    else:
+        form.add_error(field, exc)

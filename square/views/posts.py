@@ -12,15 +12,7 @@ from square import selectors
 from square.forms import PostEditForm, PostForm
 from square.models import Post
 from square.services.posts import post_create, post_delete, post_edit
-
-
-def _form_errors(form, exc: ValidationError, field: str = "body") -> None:
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.error_dict.items():
-            for error in errors:
-                form.add_error(name if name in form.fields else None, error)
-    else:
-        form.add_error(field, exc)
+from square.views.common import form_errors
 
 
 @login_required
@@ -36,7 +28,7 @@ def compose(request):
                     images=form.cleaned_data["images"],
                 )
             except ValidationError as exc:
-                _form_errors(form, exc)
+                form_errors(form, exc)
             else:
                 messages.success(request, _("Posted."))
                 return redirect(post)
@@ -78,7 +70,7 @@ def edit(request, pk: int):
             try:
                 post_edit(post=post, editor=request.user, body=form.cleaned_data["body"])
             except ValidationError as exc:
-                _form_errors(form, exc)
+                form_errors(form, exc)
             else:
                 messages.success(request, _("Your changes are saved."))
                 return redirect(post)
