@@ -51,6 +51,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "square.middleware.RateLimitMiddleware",
 ]
 
 ROOT_URLCONF = "square.urls"
@@ -69,6 +70,7 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "square.context_processors.notifications",
             ],
         },
     },
@@ -121,6 +123,17 @@ SQUARE_IMAGE_MAX_BYTES = env.int("SQUARE_IMAGE_MAX_BYTES", default=10 * 1024 * 1
 SQUARE_IMAGE_MAX_PIXELS = env.int("SQUARE_IMAGE_MAX_PIXELS", default=40_000_000)
 SQUARE_IMAGES_PER_POST = 9
 SQUARE_FEED_PAGE_SIZE = 20
+SQUARE_COMMENTS_PAGE_SIZE = 50
+# The Hot tab ranks the posts of this many recent hours (older posts have decayed).
+SQUARE_HOT_WINDOW_HOURS = env.int("SQUARE_HOT_WINDOW_HOURS", default=7 * 24)
+# Per-user limits: action -> (attempts, window in seconds). Counted in the cache, so
+# with CACHE_URL on Redis they hold across every app server.
+SQUARE_RATE_LIMITS = {
+    "post": (env.int("SQUARE_RATE_POSTS_PER_HOUR", default=20), 3600),
+    "comment": (env.int("SQUARE_RATE_COMMENTS_PER_HOUR", default=60), 3600),
+    "like": (env.int("SQUARE_RATE_LIKES_PER_HOUR", default=300), 3600),
+    "follow": (env.int("SQUARE_RATE_FOLLOWS_PER_HOUR", default=100), 3600),
+}
 # Feed querysets raise on a lazy load (an N+1 query) instead of batching it; tests set it.
 SQUARE_FETCH_RAISE = env.bool("SQUARE_FETCH_RAISE", default=False)
 

@@ -15,6 +15,11 @@ class PostQuerySet(models.QuerySet):
     def newest_first(self):
         return self.order_by("-created_at", "-id")
 
+    def originals_and_quotes(self):
+        """Leave out plain reposts (no text of their own): the public feeds show each
+        post once, and the Following feed and profiles show who reposted what."""
+        return self.exclude(repost_of__isnull=False, body="")
+
 
 class Post(models.Model):
     """A short note or a long article. Soft-deleted, so "has this user ever posted" holds."""
@@ -30,7 +35,17 @@ class Post(models.Model):
         related_name="posts",
         verbose_name=_("author"),
     )
-    body = models.TextField(_("body"), max_length=BODY_MAX)
+    body = models.TextField(_("body"), max_length=BODY_MAX, blank=True)
+    # A repost points at the original (never at another repost); its body is the
+    # optional quote, empty for a plain repost.
+    repost_of = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reposts",
+        verbose_name=_("repost of"),
+    )
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     edited_at = models.DateTimeField(_("edited at"), null=True, blank=True)
     status = models.CharField(
@@ -55,14 +70,26 @@ class Post(models.Model):
         indexes = [
             models.Index(fields=["status", "-created_at", "-id"], name="post_feed_idx"),
             models.Index(fields=["author", "-created_at", "-id"], name="post_author_idx"),
+            models.Index(fields=["repost_of", "-created_at"], name="post_repost_idx"),
         ]
         constraints = [
+            # Only a plain repost may have an empty body.
             models.CheckConstraint(
                 condition=models.Q(
-                    models.lookups.GreaterThanOrEqual(Length("body"), 1),
+                    models.Q(models.lookups.GreaterThanOrEqual(Length("body"), 1))
+                    | models.Q(repost_of__isnull=False),
                     models.lookups.LessThanOrEqual(Length("body"), BODY_MAX),
                 ),
                 name="post_body_length",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(repost_of=models.F("pk")), name="post_not_repost_of_self"
+            ),
+            # One live plain repost per person and post; quotes are unlimited.
+            models.UniqueConstraint(
+                fields=["author", "repost_of"],
+                condition=models.Q(body="", repost_of__isnull=False) & ~models.Q(status="deleted"),
+                name="post_plain_repost_once",
             ),
         ]
 
@@ -75,6 +102,10 @@ class Post(models.Model):
     @property
     def is_published(self) -> bool:
         return self.status == self.Status.PUBLISHED
+
+    @property
+    def is_plain_repost(self) -> bool:
+        return self.repost_of_id is not None and not self.body
 
 
 class PostRevision(models.Model):

@@ -1,6 +1,8 @@
-"""Likes and follows. Counters move by atomic `± 1` updates in the same transaction as
-the row, and the row itself is guarded by a unique constraint, so 50 people liking at
-the same moment leave exactly 50 — whatever the interleaving."""
+"""Likes and follows, and the notices they send.
+
+Counters move by atomic `± 1` updates in the same transaction as the row, and the row
+itself is guarded by a unique constraint, so 50 people liking at the same moment leave
+exactly 50 — whatever the interleaving."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -8,6 +10,7 @@ from django.db.models import F
 from django.utils.translation import gettext as _
 
 from square.models import Follow, Like, Post, User
+from square.services.notifications import notification_create, notification_withdraw
 
 
 def _insert_once(model, **fields) -> bool:
@@ -25,11 +28,13 @@ def like_create(*, user: User, post: Post) -> bool:
     """Like a published post; liking twice is a no-op. Returns True if it was new."""
     if not user.is_active:
         raise PermissionDenied(_("This account is deactivated."))
-    if not Post.objects.published().filter(pk=post.pk).exists():
+    post = Post.objects.published().select_related("author").filter(pk=post.pk).first()
+    if post is None:
         raise ValidationError(_("This post can no longer be liked."))
     created = _insert_once(Like, user=user, post=post)
     if created:
         Post.objects.filter(pk=post.pk).update(like_count=F("like_count") + 1)
+        notification_create(recipient=post.author, kind="like", actor=user, post=post)
     return created
 
 
@@ -39,6 +44,7 @@ def like_delete(*, user: User, post: Post) -> bool:
     deleted, _rows = Like.objects.filter(user=user, post=post).delete()
     if deleted:
         Post.objects.filter(pk=post.pk).update(like_count=F("like_count") - 1)
+        notification_withdraw(kind="like", actor=user, recipient_id=post.author_id, post=post)
     return bool(deleted)
 
 
@@ -53,6 +59,7 @@ def follow_create(*, follower: User, followee: User) -> bool:
     if created:
         User.objects.filter(pk=follower.pk).update(following_count=F("following_count") + 1)
         User.objects.filter(pk=followee.pk).update(follower_count=F("follower_count") + 1)
+        notification_create(recipient=followee, kind="follow", actor=follower)
     return created
 
 
@@ -63,4 +70,5 @@ def follow_delete(*, follower: User, followee: User) -> bool:
     if deleted:
         User.objects.filter(pk=follower.pk).update(following_count=F("following_count") - 1)
         User.objects.filter(pk=followee.pk).update(follower_count=F("follower_count") - 1)
+        notification_withdraw(kind="follow", actor=follower, recipient_id=followee.pk)
     return bool(deleted)

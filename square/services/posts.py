@@ -5,7 +5,7 @@ from datetime import datetime
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.db.models.functions import Lower
 from django.utils import timezone
@@ -17,19 +17,25 @@ from square.images import ImageRejected, process_post_image
 from square.models import Post, PostImage, PostRevision, User
 from square.models.post import BODY_MAX
 from square.services.hashtags import hashtags_attach, hashtags_bump
+from square.services.notifications import notification_create
 
 MAX_TAGS_PER_POST = 30
 MAX_MENTIONS_PER_POST = 50
 
 
-def post_body_clean(body: str) -> str:
-    """Validate a body and return it as it will be stored (line endings unified)."""
+def post_body_clean(body: str, *, allow_empty: bool = False) -> str:
+    """Validate a body and return it as it will be stored (line endings unified).
+
+    `allow_empty` is for a repost's quote: no text makes it a plain repost.
+    """
     body = (body or "").replace("\r\n", "\n").replace("\r", "\n")
     if "\x00" in body:
         raise ValidationError(
             {"body": _("The text contains a NUL character, which is not allowed.")}
         )
     if not body.strip():
+        if allow_empty:
+            return ""
         raise ValidationError({"body": _("Write something before posting.")})
     if len(body) > BODY_MAX:
         message = _("A post can be at most %(max)d characters; this one has %(n)d.")
@@ -60,9 +66,16 @@ def _process_images(images: Sequence) -> list:
 
 
 def _mentions_set(post: Post) -> None:
+    """Link the @mentioned users, and notify the ones this text mentions for the first time."""
     names = [n.lower() for n in text.mentions(post.body)][:MAX_MENTIONS_PER_POST]
-    users = User.objects.annotate(key=Lower("username")).filter(key__in=names)
-    post.mentions.set(users if names else [])
+    users = (
+        list(User.objects.annotate(key=Lower("username")).filter(key__in=names)) if names else []
+    )
+    before = set(post.mentions.values_list("pk", flat=True))
+    post.mentions.set(users)
+    for user in users:
+        if user.pk not in before and post.status == Post.Status.PUBLISHED:
+            notification_create(recipient=user, kind="mention", actor=post.author, post=post)
 
 
 @transaction.atomic
@@ -87,6 +100,49 @@ def post_create(
     _mentions_set(post)
     User.objects.filter(pk=author.pk).update(post_count=F("post_count") + 1)
     return post
+
+
+def _insert_plain_repost(author: User, original: Post) -> tuple[Post, bool]:
+    """A new plain repost, or the one this person already has: the unique constraint
+    decides, so a double click cannot make two."""
+    try:
+        with transaction.atomic():
+            return Post.objects.create(author=author, body="", repost_of=original), True
+    except IntegrityError:
+        existing = Post.objects.exclude(status=Post.Status.DELETED)
+        return existing.get(author=author, repost_of=original, body=""), False
+
+
+@transaction.atomic
+def repost_create(*, author: User, post: Post, quote: str = "") -> tuple[Post, bool]:
+    """Repost `post`, with an optional quote whose hashtags and mentions are its own.
+
+    Reposting a repost reposts its original, so `repost_of` is never a repost. Deleted
+    and hidden posts cannot be reposted. A second plain repost of the same post
+    returns the first; quotes are unlimited. Returns (repost, created).
+    """
+    if not author.is_active:
+        raise PermissionDenied(_("This account is deactivated."))
+    original_id = post.repost_of_id or post.pk
+    original = Post.objects.select_for_update().filter(pk=original_id).first()
+    target_ok = Post.objects.published().filter(pk=post.pk).exists()
+    if original is None or not original.is_published or not target_ok:
+        raise ValidationError({"body": _("This post is no longer available to repost.")})
+    quote = post_body_clean(quote, allow_empty=True)
+    if quote:
+        repost = Post.objects.create(author=author, body=quote, repost_of=original)
+    else:
+        repost, created = _insert_plain_repost(author, original)
+        if not created:
+            return repost, False
+    hashtags_attach(post=repost)
+    _mentions_set(repost)
+    User.objects.filter(pk=author.pk).update(post_count=F("post_count") + 1)
+    Post.objects.filter(pk=original.pk).update(repost_count=F("repost_count") + 1)
+    # A quote is news in itself (it links to the quote); plain reposts group by original.
+    kind, about = ("quote", repost) if quote else ("repost", original)
+    notification_create(recipient=original.author, kind=kind, actor=author, post=about)
+    return repost, True
 
 
 @transaction.atomic
@@ -122,6 +178,8 @@ def _status_change(post: Post, new_status: str) -> Post:
         delta = 1 if now_published else -1
         User.objects.filter(pk=post.author_id).update(post_count=F("post_count") + delta)
         hashtags_bump(hashtag_ids=post.tag_links.values_list("hashtag_id", flat=True), delta=delta)
+        if post.repost_of_id:  # the original counts its published reposts
+            Post.objects.filter(pk=post.repost_of_id).update(repost_count=F("repost_count") + delta)
     return post
 
 

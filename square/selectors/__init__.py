@@ -1,0 +1,49 @@
+"""Reads: every query a page makes, each returning a ready QuerySet (or a small value),
+so views never build queries and a page costs a bounded number of them."""
+
+from square.selectors.comments import comment_thread, post_comments
+from square.selectors.feeds import (
+    feed_following,
+    feed_hot,
+    feed_latest,
+    fetch_mode,
+    liked_post_ids,
+    post_reposts,
+    post_visible_to,
+    posts_for_display,
+    user_posts,
+)
+from square.selectors.notifications import notification_page
+from square.selectors.people import followers_of, following_ids, following_of
+from square.selectors.topics import (
+    hashtag_by_key,
+    search_hashtags,
+    search_posts,
+    topic_posts,
+    topic_stats,
+    trending_tags,
+)
+
+__all__ = [
+    "comment_thread",
+    "feed_following",
+    "feed_hot",
+    "feed_latest",
+    "fetch_mode",
+    "followers_of",
+    "following_ids",
+    "following_of",
+    "hashtag_by_key",
+    "liked_post_ids",
+    "notification_page",
+    "post_comments",
+    "post_reposts",
+    "post_visible_to",
+    "posts_for_display",
+    "search_hashtags",
+    "search_posts",
+    "topic_posts",
+    "topic_stats",
+    "trending_tags",
+    "user_posts",
+]
