@@ -6,6 +6,7 @@ from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
 from django.utils.translation import gettext_lazy as _
 
 from square.models import User
+from square.models.comment import COMMENT_MAX
 from square.models.post import BODY_MAX
 
 
@@ -76,3 +77,25 @@ class ProfileForm(forms.Form):
 
 class SearchForm(forms.Form):
     q = forms.CharField(label=_("Search"), max_length=100, required=False)
+
+
+class CommentForm(forms.Form):
+    body = forms.CharField(
+        label=_("Comment"),
+        max_length=COMMENT_MAX,
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 2, "placeholder": _("Write a comment…")}),
+    )
+    parent = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+
+
+class RepostForm(forms.Form):
+    quote = forms.CharField(
+        label=_("Add your thoughts (optional)"),
+        max_length=BODY_MAX,
+        required=False,
+        strip=False,
+        widget=forms.Textarea(
+            attrs={"rows": 4, "placeholder": _("Leave empty to repost as it is")}
+        ),
+    )

@@ -7,7 +7,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from square.forms import LoginForm
-from square.views import accounts, feed, posts
+from square.views import accounts, feed, interactions, notifications, posts
 
 urlpatterns = [
     path("", feed.home, name="home"),
@@ -18,7 +18,16 @@ urlpatterns = [
     path("posts/<int:pk>/edit/", posts.edit, name="post_edit"),
     path("posts/<int:pk>/delete/", posts.delete, name="post_delete"),
     path("posts/<int:pk>/history/", posts.history, name="post_history"),
+    path("posts/<int:pk>/like/", interactions.like, name="post_like"),
+    path("posts/<int:pk>/repost/", interactions.repost, name="post_repost"),
+    path("posts/<int:pk>/comments/", interactions.comment, name="post_comment"),
+    path("comments/<int:pk>/", posts.thread, name="comment_thread"),
+    path("comments/<int:pk>/delete/", interactions.comment_remove, name="comment_delete"),
+    path("notifications/", notifications.index, name="notifications"),
     path("u/<str:username>/", accounts.profile, name="profile"),
+    path("u/<str:username>/follow/", interactions.follow, name="follow"),
+    path("u/<str:username>/followers/", accounts.followers, name="followers"),
+    path("u/<str:username>/following/", accounts.following, name="following"),
     path("accounts/signup/", accounts.signup, name="signup"),
     path(
         "accounts/login/",

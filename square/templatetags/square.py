@@ -10,7 +10,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from square import text
+from square import notifications, text
 from square.text import Kind
 
 register = template.Library()
@@ -92,3 +92,25 @@ def avatar(user, size: str = "md"):
     initial = (user.display_name or user.username or "?")[:1].upper()
     hue = sum(map(ord, user.username)) * 37 % 360
     return {"member": user, "initial": initial, "hue_class": f"hue-{hue // 30}", "size": size}
+
+
+@register.simple_tag(takes_context=True)
+def here(context) -> str:
+    """This page's address for a form's `next`, minus the paging parameters (a partial
+    "load more" response must not send people back to a bare fragment)."""
+    request = context["request"]
+    query = request.GET.copy()
+    for name in ("partial", "cursor"):
+        query.pop(name, None)
+    return f"{request.path}?{query.urlencode()}" if query else request.path
+
+
+@register.simple_tag
+def notice_text(group):
+    """The sentence for a notification group, from the kind's registered describer."""
+    return notifications.describe(group)
+
+
+@register.simple_tag
+def notice_url(notice):
+    return notifications.url_of(notice)

@@ -11,6 +11,8 @@ from django.utils import timezone
 
 from square.models import Post
 from square.pagination import cursor_decode, cursor_encode
+from square.services.interactions import follow_create
+from square.services.posts import repost_create
 from square.tests.factories import PostFactory, ServicePostFactory, UserFactory, image_bytes, upload
 
 pytestmark = pytest.mark.django_db
@@ -129,40 +131,45 @@ def test_search_load_more_link_encodes_the_query(client, user):
     for i in range(PAGE + 1):
         PostFactory(author=user, body=f"a&b c {i}")
     html = client.get("/search/", {"q": "a&b c"}).content.decode()
-    assert re.search(r'href="\?q=a%26b%20c&amp;cursor=\d+_\d+"', html)
+    assert re.search(r'href="\?q=a%26b\+c&amp;cursor=\d+_\d+"', html)
 
 
 # --- query counts ----------------------------------------------------------------------------
 
-# Measured on SQLite; they do not depend on the number of posts on the page.
-# Anonymous: home 5 (posts, images, mentions, trending 24 h, trending 7 d);
-# topic 7 (hashtag, stats, posts, images, mentions, 2 x trending); profile 4 (user, posts,
-# images, mentions); search 4 (tags, posts, images, mentions). Logged in: +2 (session, user).
+# Measured on SQLite; they do not depend on the number of posts on the page. A feed page
+# is 5 queries: posts (with authors and originals joined), images, mentions, and the
+# images and mentions of quoted originals. Home and topic add trending 24 h and 7 d;
+# topic adds the hashtag and its stats; profile the member; search the matching tags.
+# Logged in: +4 (session, user, which posts I liked, the unread badge).
 QUERY_BOUNDS = {
-    "/": 5,
-    "/tags/common/": 7,
-    "/u/alice/": 4,
-    "/search/?q=common": 4,
+    "/": 7,
+    "/?tab=latest": 7,
+    "/tags/common/": 9,
+    "/u/alice/": 6,
+    "/search/?q=common": 6,
 }
-LOGIN_QUERIES = 2
+LOGIN_QUERIES = 4
 
 
 @pytest.fixture
 def make_rich_posts(user):
-    """Posts by alice, each with 2 images, 2 mentions and 2 hashtags."""
+    """Posts by alice, each with 2 images, 2 mentions and 2 hashtags; every third one
+    is a quote of the post before it (so originals must be loaded too)."""
     UserFactory(username="bob")
     UserFactory(username="carol")
     data = image_bytes()
 
     def make(n: int) -> list[Post]:
-        return [
-            ServicePostFactory(
-                author=user,
-                body=f"Post {i} #common #t{i} @bob @carol https://example.com/{i}",
-                images=[upload("a.jpg", data), upload("b.jpg", data)],
-            )
-            for i in range(n)
-        ]
+        posts = []
+        for i in range(n):
+            body = f"Post {i} #common #t{i} @bob @carol https://example.com/{i}"
+            if i % 3 == 2:
+                quote, _created = repost_create(author=user, post=posts[-1], quote=body)
+                posts.append(quote)
+                continue
+            images = [upload("a.jpg", data), upload("b.jpg", data)]
+            posts.append(ServicePostFactory(author=user, body=body, images=images))
+        return posts
 
     return make
 
@@ -173,7 +180,7 @@ def make_rich_posts(user):
 def test_query_count_does_not_grow_with_the_page(
     client, user, make_rich_posts, django_assert_max_num_queries, path, n_posts, logged_in
 ):
-    make_rich_posts(n_posts)
+    posts = make_rich_posts(n_posts)
     if logged_in:
         client.force_login(user)
     bound = QUERY_BOUNDS[path] + (LOGIN_QUERIES if logged_in else 0)
@@ -184,5 +191,24 @@ def test_query_count_does_not_grow_with_the_page(
     page = response.context["page"]
     assert len(page.items) == n_posts
     html = response.content.decode()
-    assert html.count('class="grid-cell"') == 2 * n_posts
+    quotes = sum(1 for p in posts if p.repost_of_id)
+    assert html.count('class="grid-cell"') == 2 * (n_posts - quotes)
     assert html.count('class="mention"') == 2 * n_posts
+    assert html.count('class="quoted"') == quotes
+
+
+@pytest.mark.parametrize("n_posts", [1, PAGE], ids=["1-post", f"{PAGE}-posts"])
+def test_following_feed_query_count(
+    client, user, make_rich_posts, django_assert_max_num_queries, n_posts
+):
+    """The Following tab, with plain reposts of other people's posts in it."""
+    other_user = UserFactory(username="dave")
+    follow_create(follower=other_user, followee=user)
+    for post in make_rich_posts(n_posts)[: n_posts // 2 or 1]:
+        repost_create(author=other_user, post=post)
+    client.force_login(other_user)
+    cache.clear()
+    with django_assert_max_num_queries(7 + LOGIN_QUERIES):
+        response = client.get("/?tab=following")
+    assert response.status_code == 200
+    assert len(response.context["page"].items) == min(n_posts + (n_posts // 2 or 1), PAGE)

@@ -278,10 +278,34 @@ def test_edit_through_the_form(auth_client, post):
     "cursor",
     ["abc", "1_2_3", "_", "1e5_1", "1_-1", "%00", "9" * 30 + "_1", "1" * 5000 + "_1", "1_x"],
 )
-@pytest.mark.parametrize("page", ["/", "/tags/web3/", "/u/alice/", "/search/?q=a"])
-def test_bad_cursor_is_400(client, post, page, cursor):
+@pytest.mark.parametrize(
+    "page",
+    [
+        "/?tab=latest",
+        "/?tab=following",
+        "/tags/web3/",
+        "/u/alice/",
+        "/u/alice/followers/",
+        "/u/alice/following/",
+        "/search/?q=a",
+        "/notifications/",
+    ],
+)
+def test_bad_cursor_is_400(client, user, post, page, cursor):
+    client.force_login(user)
     sep = "&" if "?" in page else "?"
     assert client.get(f"{page}{sep}cursor={cursor}").status_code == 400
+
+
+@pytest.mark.parametrize(
+    "cursor", ["abc", "1_2", "_", "1_nan_3", "1_x_3", "1_2_-3", "%00", "1_2_3_4", "9" * 70]
+)
+def test_bad_hot_cursor_is_400(client, post, cursor):
+    assert client.get(f"/?cursor={cursor}").status_code == 400
+
+
+def test_bad_comment_cursor_is_400(client, post):
+    assert client.get(f"/posts/{post.pk}/?cursor=abc").status_code == 400
 
 
 @pytest.mark.parametrize(

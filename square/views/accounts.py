@@ -1,5 +1,6 @@
 """Sign-up, profiles and profile editing. Log in/out are Django's own views."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
@@ -11,8 +12,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 from square import selectors
 from square.forms import ProfileForm, SignupForm
 from square.models import User
+from square.pagination import InvalidCursor, keyset_page
 from square.services.accounts import profile_update, user_create
-from square.views.common import form_errors, render_feed
+from square.views.common import bad_request, form_errors, next_url, render_feed
 
 
 @require_http_methods(["GET", "POST"])
@@ -39,7 +41,43 @@ def profile(request, username: str):
     member = get_object_or_404(User, username=username)
     viewer = request.user if request.user.is_authenticated else None
     qs = selectors.user_posts(user=member, viewer=viewer)
-    return render_feed(request, "square/profile.html", qs, {"member": member})
+    others = [member] if viewer is not None and viewer.pk != member.pk else []
+    follows = selectors.following_ids(viewer=viewer, users=others)
+    return render_feed(
+        request, "square/profile.html", qs, {"member": member, "following_ids": follows}
+    )
+
+
+def _people(request, username: str, which: str):
+    """A followers or following list, newest first, with follow buttons (3 queries)."""
+    member = get_object_or_404(User, username=username)
+    if which == "followers":
+        rows, person = selectors.followers_of(user=member), "follower"
+    else:
+        rows, person = selectors.following_of(user=member), "followee"
+    try:
+        page = keyset_page(rows, request.GET.get("cursor"), settings.SQUARE_FEED_PAGE_SIZE)
+    except InvalidCursor:
+        return bad_request(request, _("That page link is broken. Start again from the top."))
+    people = [getattr(row, person) for row in page.items]
+    context = {
+        "member": member,
+        "which": which,
+        "people": people,
+        "following_ids": selectors.following_ids(viewer=request.user, users=people),
+        "next_url": next_url(request, page.next_cursor) if page.has_next else "",
+    }
+    return render(request, "square/people.html", context)
+
+
+@require_GET
+def followers(request, username: str):
+    return _people(request, username, "followers")
+
+
+@require_GET
+def following(request, username: str):
+    return _people(request, username, "following")
 
 
 @login_required

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from square import selectors
 from square.pagination import InvalidCursor, keyset_page
 
 
@@ -13,17 +14,30 @@ def bad_request(request, message: str):
     return render(request, "square/error.html", {"message": message}, status=400)
 
 
-def render_feed(request, template: str, qs, context: dict):
-    """Render one keyset page of `qs`; with `?partial=1` only the cards and the next link.
+def next_url(request, cursor: str) -> str:
+    """This page's address with the next cursor (keeps the tab or the search)."""
+    query = request.GET.copy()
+    query.pop("partial", None)
+    query["cursor"] = cursor
+    return f"?{query.urlencode()}"
+
+
+def render_feed(request, template: str, qs, context: dict, pager=keyset_page):
+    """Render one page of `qs`; with `?partial=1` only the cards and the next link.
 
     The partial is what the "load more" button fetches; without JavaScript the same
-    link simply opens the next page.
+    link simply opens the next page. Which posts the viewer liked is one more query.
     """
     try:
-        page = keyset_page(qs, request.GET.get("cursor"), settings.SQUARE_FEED_PAGE_SIZE)
+        page = pager(qs, request.GET.get("cursor"), settings.SQUARE_FEED_PAGE_SIZE)
     except InvalidCursor:
         return bad_request(request, _("That page link is broken. Start again from the top."))
-    context = {**context, "page": page}
+    context = {
+        **context,
+        "page": page,
+        "liked_ids": selectors.liked_post_ids(viewer=request.user, posts=page.items),
+        "next_url": next_url(request, page.next_cursor) if page.has_next else "",
+    }
     if request.GET.get("partial") == "1":
         return render(request, "square/components.html#feed_page", context)
     return render(request, template, context)

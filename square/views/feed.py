@@ -1,11 +1,16 @@
 """The home feed, topic pages and search."""
 
-from django.shortcuts import redirect
+from functools import partial
+
+from django.conf import settings
+from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from square import selectors, text
 from square.forms import PostForm, SearchForm
+from square.pagination import InvalidCursor, score_cursor_decode, score_page
 from square.views.common import bad_request, render_feed
 
 
@@ -16,12 +21,39 @@ def _trending():
     }
 
 
+TABS = ("hot", "latest", "following")
+
+
+def _hot(request, context):
+    """推荐 Hot: ranked as of the moment in the cursor (or now, on the first page)."""
+    cursor = request.GET.get("cursor")
+    try:
+        now = score_cursor_decode(cursor)[0] if cursor else timezone.now()
+    except InvalidCursor:
+        return bad_request(request, _("That page link is broken. Start again from the top."))
+    pager = partial(score_page, now=now)
+    return render_feed(request, "square/home.html", selectors.feed_hot(now=now), context, pager)
+
+
 @require_GET
 def home(request):
-    form = PostForm() if request.user.is_authenticated else None
-    return render_feed(
-        request, "square/home.html", selectors.feed_latest(), {"form": form, **_trending()}
-    )
+    """The home page's three tabs: 推荐 Hot (the default), 最新 Latest, 关注 Following."""
+    tab = request.GET.get("tab", "hot")
+    if tab not in TABS:
+        return bad_request(request, _("There is no such tab."))
+    signed_in = request.user.is_authenticated
+    form = PostForm() if signed_in else None
+    context = {"form": form, "tab": tab, "hot_hours": settings.SQUARE_HOT_WINDOW_HOURS}
+    context.update(_trending())
+    if tab == "hot":
+        return _hot(request, context)
+    if tab == "following":
+        if not signed_in:
+            return render(request, "square/home.html", {**context, "page": None})
+        qs = selectors.feed_following(viewer=request.user)
+    else:
+        qs = selectors.feed_latest()
+    return render_feed(request, "square/home.html", qs, context)
 
 
 @require_GET

@@ -1,5 +1,6 @@
 """Composing, reading, editing and deleting posts."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -9,14 +10,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from square import selectors
-from square.forms import PostEditForm, PostForm
-from square.models import Post
+from square.forms import CommentForm, PostEditForm, PostForm
+from square.models import Comment, Post
+from square.pagination import InvalidCursor, keyset_page
+from square.ratelimit import rate_limited
 from square.services.posts import post_create, post_delete, post_edit
-from square.views.common import form_errors
+from square.views.common import bad_request, form_errors, next_url
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@rate_limited("post")
 def compose(request):
     if request.method == "POST":
         form = PostForm(request.POST, request.FILES)
@@ -48,8 +52,53 @@ def _visible_or_404(request, pk: int) -> Post:
 
 @require_GET
 def detail(request, pk: int):
+    """A post with its comments (oldest first, 50 a page, each with its first replies)
+    and the people who reposted it."""
     post = _visible_or_404(request, pk)
-    return render(request, "square/post_detail.html", {"post": post})
+    target = post.repost_of if post.is_plain_repost else post  # what people comment on
+    try:
+        comments = keyset_page(
+            selectors.post_comments(post=target),
+            request.GET.get("cursor"),
+            settings.SQUARE_COMMENTS_PAGE_SIZE,
+            oldest_first=True,
+        )
+    except InvalidCursor:
+        return bad_request(request, _("That page link is broken. Start again from the top."))
+    context = {
+        "post": post,
+        "target": target,
+        "comments": comments,
+        "comment_form": CommentForm(),
+        "reposts": selectors.post_reposts(post=target),
+        "liked_ids": selectors.liked_post_ids(viewer=request.user, posts=[post]),
+        "next_url": next_url(request, comments.next_cursor) if comments.has_next else "",
+    }
+    return render(request, "square/post_detail.html", context)
+
+
+@require_GET
+def thread(request, pk: int):
+    """Every reply to one comment (the post page shows only the first few)."""
+    top = get_object_or_404(Comment.objects.select_related("author", "post"), pk=pk)
+    post = _visible_or_404(request, top.post_id)
+    try:
+        replies = keyset_page(
+            selectors.comment_thread(comment=top),
+            request.GET.get("cursor"),
+            settings.SQUARE_COMMENTS_PAGE_SIZE,
+            oldest_first=True,
+        )
+    except InvalidCursor:
+        return bad_request(request, _("That page link is broken. Start again from the top."))
+    context = {
+        "post": post,
+        "top": top,
+        "replies": replies,
+        "comment_form": CommentForm(),
+        "next_url": next_url(request, replies.next_cursor) if replies.has_next else "",
+    }
+    return render(request, "square/comment_thread.html", context)
 
 
 @require_GET

@@ -1,6 +1,16 @@
 // Square: small progressive enhancements. Every action also works without JavaScript.
 "use strict";
 
+function toast(message) {
+  const box = document.createElement("div");
+  box.className = "toast";
+  box.setAttribute("role", "status");
+  box.textContent = message;
+  document.body.append(box);
+  setTimeout(() => box.remove(), 4000);
+}
+
+// "Load more": fetch the next page's cards and append them.
 document.addEventListener("click", async (event) => {
   const link = event.target.closest("[data-load-more]");
   if (!link) return;
@@ -22,7 +32,60 @@ document.addEventListener("click", async (event) => {
   }
 });
 
-document.addEventListener("submit", (event) => {
-  const message = event.target.getAttribute("data-confirm");
-  if (message && !window.confirm(message)) event.preventDefault();
+// Send a like/follow form in the background; the server answers with JSON.
+async function sendToggle(form) {
+  const response = await fetch(form.action, {
+    method: "POST",
+    body: new FormData(form),
+    headers: { Accept: "application/json", "X-Requested-With": "fetch" },
+    credentials: "same-origin",
+  });
+  const data = await response.json().catch(() => null);
+  if (!data) throw new Error(String(response.status));
+  if (!response.ok) {
+    toast(data.error || String(response.status));
+    return null;
+  }
+  return data;
+}
+
+function showLike(form, data) {
+  const button = form.querySelector("button");
+  form.querySelector("input[name=undo]").value = data.liked ? "1" : "0";
+  button.classList.toggle("liked", data.liked);
+  button.setAttribute("aria-pressed", String(data.liked));
+  button.querySelector("[data-count]").textContent = data.count;
+}
+
+function showFollow(form, data) {
+  const button = form.querySelector("button");
+  form.querySelector("input[name=undo]").value = data.following ? "1" : "0";
+  button.textContent = data.following ? button.dataset.on : button.dataset.off;
+  button.classList.toggle("btn-primary", !data.following);
+  button.classList.toggle("following", data.following);
+  button.setAttribute("aria-pressed", String(data.following));
+  const count = document.querySelector("[data-follower-count]");
+  if (count && form.closest(".profile-head")) count.textContent = data.count;
+}
+
+document.addEventListener("submit", async (event) => {
+  const form = event.target;
+  const message = form.getAttribute("data-confirm");
+  if (message && !window.confirm(message)) {
+    event.preventDefault();
+    return;
+  }
+  const show = form.hasAttribute("data-like") ? showLike : form.hasAttribute("data-follow") ? showFollow : null;
+  if (!show) return;
+  event.preventDefault();
+  const button = form.querySelector("button");
+  button.disabled = true;
+  try {
+    const data = await sendToggle(form);
+    if (data) show(form, data);
+  } catch (error) {
+    form.submit(); // the ordinary post-and-redirect still works
+  } finally {
+    button.disabled = false;
+  }
 });
