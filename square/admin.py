@@ -2,14 +2,25 @@
 
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
-from django.db.models import Count
 from django.utils.html import format_html
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from square.models import Follow, Hashtag, Like, Post, PostImage, PostRevision, User
+from square.admin_summary import interactions_summary
+from square.models import (
+    Comment,
+    Follow,
+    Hashtag,
+    Like,
+    Notification,
+    Post,
+    PostImage,
+    PostRevision,
+    User,
+)
 from square.services.accounts import user_deactivate
+from square.services.comments import comment_hide, comment_restore
 from square.services.posts import post_hide, post_restore
 
 
@@ -27,10 +38,28 @@ class SquareUserAdmin(UserAdmin):
     list_filter = ("is_active", "is_staff", "is_superuser", "date_joined")
     search_fields = ("username", "display_name", "email")
     ordering = ("-date_joined",)
-    readonly_fields = ("post_count", "date_joined", "last_login")
+    readonly_fields = (
+        "post_count",
+        "follower_count",
+        "following_count",
+        "date_joined",
+        "last_login",
+    )
     fieldsets = (
         *UserAdmin.fieldsets,
-        (_("Profile"), {"fields": ("display_name", "bio", "avatar", "post_count")}),
+        (
+            _("Profile"),
+            {
+                "fields": (
+                    "display_name",
+                    "bio",
+                    "avatar",
+                    "post_count",
+                    "follower_count",
+                    "following_count",
+                )
+            },
+        ),
     )
     actions = ["deactivate"]
 
@@ -75,14 +104,41 @@ class PostRevisionInline(admin.TabularInline):
         return False
 
 
+class RepostFilter(admin.SimpleListFilter):
+    title = _("kind")
+    parameter_name = "kind"
+
+    def lookups(self, request, model_admin):
+        return [("post", _("post")), ("repost", _("repost")), ("quote", _("quote"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "post":
+            return queryset.filter(repost_of__isnull=True)
+        if self.value() == "repost":
+            return queryset.filter(repost_of__isnull=False, body="")
+        if self.value() == "quote":
+            return queryset.filter(repost_of__isnull=False).exclude(body="")
+        return queryset
+
+
 @admin.register(Post)
 class PostAdmin(admin.ModelAdmin):
-    list_display = ("id", "excerpt", "author", "status", "created_at", "edited_at", "n_images")
+    list_display = (
+        "id",
+        "excerpt",
+        "author",
+        "status",
+        "kind",
+        "like_count",
+        "comment_count",
+        "repost_count",
+        "created_at",
+    )
     list_display_links = ("id", "excerpt")
-    list_filter = ("status", "created_at")
+    list_filter = ("status", RepostFilter, "created_at")
     date_hierarchy = "created_at"
     search_fields = ("body", "author__username", "author__display_name")
-    list_select_related = ("author",)
+    list_select_related = ("author", "repost_of")
     readonly_fields = (
         "author",
         "body",
@@ -90,15 +146,11 @@ class PostAdmin(admin.ModelAdmin):
         "edited_at",
         "status",
         "mentions",
-        "like_count",
-        "comment_count",
-        "repost_count",
+        "repost_of",
+        "interactions",
     )
     inlines = [PostImageInline, PostRevisionInline]
     actions = ["hide", "restore"]
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).annotate(_images=Count("images"))
 
     def has_add_permission(self, request):
         return False  # staff post on the site like everyone else
@@ -110,9 +162,16 @@ class PostAdmin(admin.ModelAdmin):
     def excerpt(self, obj):
         return Truncator(obj.body).chars(60)
 
-    @admin.display(description=_("images"), ordering="_images")
-    def n_images(self, obj):
-        return obj._images
+    @admin.display(description=_("kind"))
+    def kind(self, obj):
+        if obj.repost_of_id is None:
+            return _("post")
+        return _("quote") if obj.body else _("repost")
+
+    @admin.display(description=_("interactions"))
+    def interactions(self, obj):
+        """Counts with links to the filtered lists, and the latest few of each."""
+        return interactions_summary(obj)
 
     def _run(self, request, queryset, service) -> int:
         """Apply a post service to each selected post; return how many changed status."""
@@ -164,6 +223,47 @@ class PostRevisionAdmin(admin.ModelAdmin):
         return False
 
 
+@admin.register(Comment)
+class CommentAdmin(admin.ModelAdmin):
+    list_display = ("id", "excerpt", "author", "post", "parent", "status", "created_at")
+    list_display_links = ("id", "excerpt")
+    list_filter = ("status", "created_at")
+    date_hierarchy = "created_at"
+    search_fields = ("body", "author__username", "author__display_name", "=post__id")
+    list_select_related = ("author", "post", "parent")
+    readonly_fields = ("author", "post", "parent", "reply_to", "body", "created_at", "status")
+    actions = ["hide", "restore"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # hide instead: counters and threads follow the status
+
+    @admin.display(description=_("text"))
+    def excerpt(self, obj):
+        return Truncator(obj.body).chars(60)
+
+    def _run(self, request, queryset, service) -> int:
+        changed = 0
+        for comment in queryset:
+            before = comment.status
+            changed += service(comment=comment, staff=request.user).status != before
+        return changed
+
+    @admin.action(description=_("Hide selected comments"), permissions=["change"])
+    def hide(self, request, queryset):
+        n = self._run(request, queryset, comment_hide)
+        message = ngettext("%(n)d comment hidden.", "%(n)d comments hidden.", n) % {"n": n}
+        self.message_user(request, message, messages.SUCCESS)
+
+    @admin.action(description=_("Restore selected hidden comments"), permissions=["change"])
+    def restore(self, request, queryset):
+        n = self._run(request, queryset, comment_restore)
+        message = ngettext("%(n)d comment restored.", "%(n)d comments restored.", n) % {"n": n}
+        self.message_user(request, message, messages.SUCCESS)
+
+
 class ReadOnlyAdmin(admin.ModelAdmin):
     """Interactions are browsed here, never forged or removed: counters follow the rows."""
 
@@ -191,6 +291,14 @@ class FollowAdmin(ReadOnlyAdmin):
     search_fields = ("follower__username", "followee__username")
     list_filter = ("created_at",)
     list_select_related = ("follower", "followee")
+
+
+@admin.register(Notification)
+class NotificationAdmin(ReadOnlyAdmin):
+    list_display = ("recipient", "kind", "actor", "post", "created_at", "read_at")
+    list_filter = ("kind", "created_at")
+    search_fields = ("recipient__username", "actor__username")
+    list_select_related = ("recipient", "actor", "post")
 
 
 admin.site.site_header = _("Square administration")
