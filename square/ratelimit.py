@@ -6,7 +6,7 @@ from functools import wraps
 
 from django.conf import settings
 from django.core.cache import cache
-from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 
 class RateLimited(Exception):
@@ -19,9 +19,12 @@ class RateLimited(Exception):
     @property
     def message(self) -> str:
         minutes = max(self.window // 60, 1)
-        return _(
+        return ngettext(
+            "You are doing that too often: at most %(limit)d times in %(minutes)d minute. "
+            "Please wait a little and try again.",
             "You are doing that too often: at most %(limit)d times in %(minutes)d minutes. "
-            "Please wait a little and try again."
+            "Please wait a little and try again.",
+            minutes,
         ) % {"limit": self.limit, "minutes": minutes}
 
 

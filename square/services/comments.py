@@ -31,6 +31,11 @@ def _thread_parent(post: Post, parent: Comment | None) -> tuple[Comment | None, 
     the reply's author."""
     if parent is None:
         return None, None
+    # Read the parent again under a lock: a delete or hide that just happened wins.
+    parent = Comment.objects.select_for_update().select_related("author").filter(pk=parent.pk)
+    parent = parent.first()
+    if parent is None:
+        raise ValidationError({"body": _("That comment is no longer available to reply to.")})
     if parent.post_id != post.pk:
         raise ValidationError({"body": _("That comment belongs to another post.")})
     if not parent.is_published:

@@ -153,6 +153,8 @@ def post_edit(*, post: Post, editor: User, body: str) -> Post:
         raise PermissionDenied(_("You can only edit your own posts."))
     if post.status != Post.Status.PUBLISHED:
         raise ValidationError(_("This post can no longer be edited."))
+    if post.is_plain_repost:  # text would turn it into a quote and lift the one-repost rule
+        raise ValidationError(_("A repost has no text to edit; undo it and quote instead."))
     body = post_body_clean(body)
     if body == post.body:
         return post

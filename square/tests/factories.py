@@ -12,7 +12,7 @@ import factory
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import ExifTags, Image
 
-from square.models import Post, User
+from square.models import Comment, Post, User
 from square.services.posts import post_create
 
 PASSWORD = "correct-horse-battery-staple-42"
@@ -142,3 +142,21 @@ SVG = (
 def upload(name="photo.jpg", data=None, content_type="image/jpeg"):
     """An uploaded file as a view or a service receives it."""
     return SimpleUploadedFile(name, image_bytes() if data is None else data, content_type)
+
+
+# --- comments -------------------------------------------------------------------------
+
+
+class CommentFactory(factory.django.DjangoModelFactory):
+    """A bare comment row (no counters, no notices): `comment_create` for the real thing.
+
+    Pass `parent=` for a reply; the post follows the parent's unless given.
+    """
+
+    class Meta:
+        model = Comment
+
+    author = factory.SubFactory(UserFactory)
+    post = factory.LazyAttribute(lambda o: o.parent.post if o.parent else PostFactory())
+    parent = None
+    body = factory.Sequence(lambda n: f"Comment number {n}")

@@ -7,7 +7,9 @@ from django.urls import reverse
 
 from square.models import User
 from square.services.accounts import profile_update
-from square.services.posts import post_edit
+from square.services.comments import comment_create
+from square.services.interactions import follow_create, like_create
+from square.services.posts import post_edit, repost_create
 from square.tests.factories import ServicePostFactory
 
 pytestmark = pytest.mark.django_db
@@ -27,7 +29,8 @@ def assert_escaped(html: str):
     assert "<script>alert" not in html
     assert "onerror=alert(1)>" not in html
     assert not re.search(r"""href\s*=\s*["']?\s*javascript:""", html, re.IGNORECASE)
-    assert not re.search(r"<svg", html, re.IGNORECASE)
+    # The page's own icons are inline <svg> without handlers; a payload's has onload.
+    assert not re.search(r"<svg[^>]*\bon\w+\s*=", html, re.IGNORECASE)
 
 
 @pytest.fixture
@@ -71,6 +74,34 @@ def test_payloads_are_escaped_for_the_author_too(client, evil_post, evil_member)
     client.force_login(evil_member)
     for url in [*pages(evil_post), "/accounts/profile/", f"/posts/{evil_post.pk}/edit/"]:
         html = client.get(url).content.decode()
+        assert_escaped(html)
+
+
+def test_payloads_in_comments_reposts_and_notifications_are_escaped(client, evil_post, user):
+    """Mallory comments, replies, quotes, likes and follows: every page alice sees
+    (her post, the thread, her notifications, the people lists) shows it as text."""
+    mallory = evil_post.author
+    own = ServicePostFactory(author=user, body="alice's post")
+    top = comment_create(author=user, post=own, body="first")
+    evil = " ".join(PAYLOADS)
+    comment_create(author=mallory, post=own, body=evil)
+    comment_create(author=mallory, post=own, body=evil, parent=top)
+    repost_create(author=mallory, post=own, quote=evil)
+    like_create(user=mallory, post=own)
+    follow_create(follower=mallory, followee=user)
+    client.force_login(user)
+    urls = [
+        f"/posts/{own.pk}/",
+        f"/comments/{top.pk}/",
+        "/notifications/",
+        "/u/alice/followers/",
+        "/?tab=latest",
+    ]
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        html = response.content.decode()
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html, url
         assert_escaped(html)
 
 

@@ -112,7 +112,8 @@ def history(request, pk: int):
 @login_required
 @require_http_methods(["GET", "POST"])
 def edit(request, pk: int):
-    post = get_object_or_404(Post, pk=pk, author=request.user, status=Post.Status.PUBLISHED)
+    editable = Post.objects.published().originals_and_quotes()  # a plain repost has no text
+    post = get_object_or_404(editable, pk=pk, author=request.user)
     if request.method == "POST":
         form = PostEditForm(request.POST)
         if form.is_valid():
