@@ -43,7 +43,13 @@ def home(request):
         return bad_request(request, _("There is no such tab."))
     signed_in = request.user.is_authenticated
     form = PostForm() if signed_in else None
-    context = {"form": form, "tab": tab, "hot_hours": settings.SQUARE_HOT_WINDOW_HOURS}
+    hours = settings.SQUARE_HOT_WINDOW_HOURS
+    context = {
+        "form": form,
+        "tab": tab,
+        "hot_hours": hours,
+        "hot_days": hours // 24 if hours % 24 == 0 else None,
+    }
     context.update(_trending())
     if tab == "hot":
         return _hot(request, context)
