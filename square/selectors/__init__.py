@@ -1,7 +1,7 @@
 """Reads: every query a page makes, each returning a ready QuerySet (or a small value),
 so views never build queries and a page costs a bounded number of them."""
 
-from square.selectors.comments import comment_thread, post_comments
+from square.selectors.comments import comment_location, comment_thread, post_comments
 from square.selectors.feeds import (
     feed_following,
     feed_hot,
@@ -25,6 +25,7 @@ from square.selectors.topics import (
 )
 
 __all__ = [
+    "comment_location",
     "comment_thread",
     "feed_following",
     "feed_hot",

@@ -2,8 +2,10 @@
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
+from django.urls import reverse
 
 from square.models import Comment, Post
+from square.pagination import cursor_encode
 from square.selectors.feeds import fetch_mode
 
 REPLIES_SHOWN = 3
@@ -42,3 +44,23 @@ def post_comments(*, post: Post) -> QuerySet:
 def comment_thread(*, comment: Comment) -> QuerySet:
     """Every published reply to one top-level comment, oldest first."""
     return _replies().filter(parent=comment)
+
+
+def comment_location(*, comment: Comment, page_size: int) -> str:
+    """Where a comment can be seen: on the post page if it is among the first page of
+    comments (and, for a reply, among its thread's first replies), otherwise on a page
+    that starts at it: the thread page for a reply, a later comment page for a comment."""
+    post_url = reverse("post_detail", kwargs={"pk": comment.post_id})
+    anchor = f"#comment-{comment.pk}"
+    if comment.parent_id is not None:
+        earlier_replies = _replies().filter(parent_id=comment.parent_id, pk__lt=comment.pk)
+        if earlier_replies.count() < REPLIES_SHOWN:
+            return comment_location(comment=comment.parent, page_size=page_size) + anchor
+        return reverse("comment_thread", kwargs={"pk": comment.parent_id}) + anchor
+    shown_before = post_comments(post=comment.post).filter(
+        Q(created_at__lt=comment.created_at) | Q(created_at=comment.created_at, pk__lt=comment.pk)
+    )
+    if shown_before.count() < page_size:
+        return post_url + anchor
+    just_before = cursor_encode(comment.created_at, comment.pk - 1)
+    return f"{post_url}?cursor={just_before}{anchor}"

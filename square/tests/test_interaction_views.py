@@ -316,3 +316,25 @@ def test_people_and_notification_pages_have_bounded_queries(
     with django_assert_max_num_queries(7):
         response = client.get("/notifications/")
     assert len(response.context["page"].items) == 3
+
+
+def test_a_new_comment_is_shown_where_it_landed(bob_client, post, user, settings):
+    """Past the first page, the redirect opens a page that starts at the new comment;
+    a reply past the first few opens its thread."""
+    settings.SQUARE_COMMENTS_PAGE_SIZE = 3
+    first = comment_create(author=user, post=post, body="first")
+    response = bob_client.post(f"/posts/{post.pk}/comments/", {"body": "second"})
+    second = Comment.objects.get(body="second")
+    assert response["Location"] == f"/posts/{post.pk}/#comment-{second.pk}"
+    for i in range(2):
+        comment_create(author=user, post=post, body=f"more {i}")
+    response = bob_client.post(f"/posts/{post.pk}/comments/", {"body": "late"})
+    late = Comment.objects.get(body="late")
+    assert "?cursor=" in response["Location"]
+    page = bob_client.get(response["Location"].split("#")[0])
+    assert [c.pk for c in page.context["comments"].items] == [late.pk]
+    for i in range(3):
+        comment_create(author=user, post=post, body=f"reply {i}", parent=first)
+    response = bob_client.post(f"/posts/{post.pk}/comments/", {"body": "r", "parent": first.pk})
+    reply = Comment.objects.get(body="r")
+    assert response["Location"] == f"/comments/{first.pk}/#comment-{reply.pk}"

@@ -4,6 +4,7 @@ Every action is a plain form POST that redirects back, so it works without JavaS
 the page's script sends the same POST asking for JSON and updates the button in place.
 """
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -123,7 +124,8 @@ def comment(request, pk: int):
     except (ValidationError, PermissionDenied) as exc:
         return _refuse(request, " ".join(exc.messages), fallback)
     messages.success(request, _("Comment posted."))
-    return redirect(made.get_absolute_url())
+    page_size = settings.SQUARE_COMMENTS_PAGE_SIZE
+    return redirect(selectors.comment_location(comment=made, page_size=page_size))
 
 
 @login_required
