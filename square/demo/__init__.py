@@ -7,6 +7,9 @@ soon), and every post goes through `post_create`, so tags, mentions, images and 
 are exactly what real posting produces. Pools use one line per item; in a topic block a
 line starting with `#` lists its tags, `>` opening lines and `<` closing lines (`|`
 separates short ones); other lines are the core sentences.
+
+Then the members follow, like, comment on and repost each other's posts, again through
+the services and from the same seed (`interactions.py`; what they say is in `chatter.py`).
 """
 
 import random
@@ -35,6 +38,7 @@ from square.demo.content import (
     WHEN,
     DemoUser,
 )
+from square.demo.interactions import add_interactions
 from square.demo.pictures import avatar_upload, picture
 from square.models import User
 from square.services.accounts import profile_update
@@ -150,6 +154,10 @@ class SeedResult:
     posts: int
     images: int
     admin: bool  # an `admin` staff account exists (DEBUG only)
+    likes: int = 0
+    comments: int = 0  # replies included
+    reposts: int = 0  # quotes included
+    follows: int = 0
 
 
 def seed_demo(*, users: int = 40, posts: int = 400, images: bool = True, now=None) -> SeedResult:
@@ -157,7 +165,8 @@ def seed_demo(*, users: int = 40, posts: int = 400, images: bool = True, now=Non
 
     Everything happens in one transaction, so a crash leaves no half-seeded square (and
     the image files stored so far are removed). Tests pass smaller numbers and
-    `images=False` to stay fast; the bodies depend only on `users` and `posts`.
+    `images=False` to stay fast; the bodies and interactions depend only on `users`,
+    `posts` and the times relative to `now`.
     """
     if not 3 <= users <= len(USERS) or posts < 0:
         raise ValueError(f"users must be 3..{len(USERS)} and posts at least 0.")
@@ -171,11 +180,12 @@ def seed_demo(*, users: int = 40, posts: int = 400, images: bool = True, now=Non
             rng = random.Random(SEED)
             members = _create_users(specs, rng, images, stored, now)
             count = _create_posts(specs, members, rng, posts, images, stored, now)
+            counts = add_interactions(rng, [s.lang for s in specs], members, now)
     except BaseException:
         for name in stored:
             default_storage.delete(name)
         raise
-    return SeedResult(True, users, posts, count, admin)
+    return SeedResult(True, users, posts, count, admin, **counts)
 
 
 def _ensure_admin() -> bool:

@@ -9,7 +9,7 @@ from square import demo
 
 
 class Command(BaseCommand):
-    help = "Load the demo users and posts once (deterministic); does nothing when loaded."
+    help = "Load the demo users, posts and interactions once (deterministic); then does nothing."
 
     def add_arguments(self, parser):
         """Smaller numbers and --no-images make a quick square for trying things out."""
@@ -30,7 +30,8 @@ class Command(BaseCommand):
         if result.created:
             self.stdout.write(
                 f"Seeded {result.users} users and {result.posts} posts "
-                f"({result.images} images) in {seconds:.1f} s."
+                f"({result.images} images), {result.likes} likes, {result.comments} comments, "
+                f"{result.reposts} reposts and {result.follows} follows in {seconds:.1f} s."
             )
         else:
             self.stdout.write(f"Demo data already seeded; nothing to do ({seconds:.2f} s).")
