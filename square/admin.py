@@ -24,6 +24,16 @@ from square.services.comments import comment_hide, comment_restore
 from square.services.posts import post_hide, post_restore
 
 
+def moderate_each(queryset, service, *, arg: str, staff) -> int:
+    """Apply a hide/restore service to each selected row (as the site would, one
+    transaction each); return how many changed status."""
+    changed = 0
+    for obj in queryset:
+        before = obj.status
+        changed += service(**{arg: obj}, staff=staff).status != before
+    return changed
+
+
 @admin.register(User)
 class SquareUserAdmin(UserAdmin):
     list_display = (
@@ -173,23 +183,15 @@ class PostAdmin(admin.ModelAdmin):
         """Counts with links to the filtered lists, and the latest few of each."""
         return interactions_summary(obj)
 
-    def _run(self, request, queryset, service) -> int:
-        """Apply a post service to each selected post; return how many changed status."""
-        changed = 0
-        for post in queryset:
-            before = post.status
-            changed += service(post=post, staff=request.user).status != before
-        return changed
-
     @admin.action(description=_("Hide selected posts"), permissions=["change"])
     def hide(self, request, queryset):
-        n = self._run(request, queryset, post_hide)
+        n = moderate_each(queryset, post_hide, arg="post", staff=request.user)
         message = ngettext("%(n)d post hidden.", "%(n)d posts hidden.", n) % {"n": n}
         self.message_user(request, message, messages.SUCCESS)
 
     @admin.action(description=_("Restore selected hidden posts"), permissions=["change"])
     def restore(self, request, queryset):
-        n = self._run(request, queryset, post_restore)
+        n = moderate_each(queryset, post_restore, arg="post", staff=request.user)
         message = ngettext("%(n)d post restored.", "%(n)d posts restored.", n) % {"n": n}
         self.message_user(request, message, messages.SUCCESS)
 
@@ -244,22 +246,15 @@ class CommentAdmin(admin.ModelAdmin):
     def excerpt(self, obj):
         return Truncator(obj.body).chars(60)
 
-    def _run(self, request, queryset, service) -> int:
-        changed = 0
-        for comment in queryset:
-            before = comment.status
-            changed += service(comment=comment, staff=request.user).status != before
-        return changed
-
     @admin.action(description=_("Hide selected comments"), permissions=["change"])
     def hide(self, request, queryset):
-        n = self._run(request, queryset, comment_hide)
+        n = moderate_each(queryset, comment_hide, arg="comment", staff=request.user)
         message = ngettext("%(n)d comment hidden.", "%(n)d comments hidden.", n) % {"n": n}
         self.message_user(request, message, messages.SUCCESS)
 
     @admin.action(description=_("Restore selected hidden comments"), permissions=["change"])
     def restore(self, request, queryset):
-        n = self._run(request, queryset, comment_restore)
+        n = moderate_each(queryset, comment_restore, arg="comment", staff=request.user)
         message = ngettext("%(n)d comment restored.", "%(n)d comments restored.", n) % {"n": n}
         self.message_user(request, message, messages.SUCCESS)
 

@@ -9,6 +9,7 @@ from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from square.pagination import InvalidCursor
 from square.ratelimit import RateLimited
 
 
@@ -30,8 +31,10 @@ def wants_json(request) -> bool:
     return "application/json" in request.headers.get("Accept", "")
 
 
-class RateLimitMiddleware:
-    """Answer a RateLimited raised by any view with HTTP 429 and a clear message."""
+class PoliteErrorsMiddleware:
+    """Answer the expected failures of any view with a clear message instead of a 500:
+    a broken page link (InvalidCursor) with 400, too many actions (RateLimited) with 429.
+    Views just page and act; this is the one place that phrases the refusal."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -40,9 +43,12 @@ class RateLimitMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        if not isinstance(exception, RateLimited):
+        if isinstance(exception, RateLimited):
+            message, status = exception.message, 429
+        elif isinstance(exception, InvalidCursor):
+            message, status = _("That page link is broken. Start again from the top."), 400
+        else:
             return None
         if wants_json(request):
-            return JsonResponse({"error": exception.message}, status=429)
-        context = {"message": exception.message}
-        return render(request, "square/error.html", context, status=429)
+            return JsonResponse({"error": message}, status=status)
+        return render(request, "square/error.html", {"message": message}, status=status)

@@ -51,7 +51,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "square.middleware.RateLimitMiddleware",
+    "square.middleware.PoliteErrorsMiddleware",
 ]
 
 ROOT_URLCONF = "square.urls"

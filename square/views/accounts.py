@@ -12,9 +12,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 from square import selectors
 from square.forms import ProfileForm, SignupForm
 from square.models import User
-from square.pagination import InvalidCursor, keyset_page
+from square.pagination import keyset_page
 from square.services.accounts import profile_update, user_create
-from square.views.common import bad_request, form_errors, next_url, render_feed
+from square.views.common import form_errors, next_url, render_feed
 
 
 @require_http_methods(["GET", "POST"])
@@ -55,10 +55,7 @@ def _people(request, username: str, which: str):
         rows, person = selectors.followers_of(user=member), "follower"
     else:
         rows, person = selectors.following_of(user=member), "followee"
-    try:
-        page = keyset_page(rows, request.GET.get("cursor"), settings.SQUARE_FEED_PAGE_SIZE)
-    except InvalidCursor:
-        return bad_request(request, _("That page link is broken. Start again from the top."))
+    page = keyset_page(rows, request.GET.get("cursor"), settings.SQUARE_FEED_PAGE_SIZE)
     people = [getattr(row, person) for row in page.items]
     context = {
         "member": member,

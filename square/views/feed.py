@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET
 
 from square import selectors, text
 from square.forms import PostForm, SearchForm
-from square.pagination import InvalidCursor, score_cursor_decode, score_page
+from square.pagination import score_cursor_decode, score_page
 from square.views.common import bad_request, render_feed
 
 
@@ -27,10 +27,7 @@ TABS = ("hot", "latest", "following")
 def _hot(request, context):
     """推荐 Hot: ranked as of the moment in the cursor (or now, on the first page)."""
     cursor = request.GET.get("cursor")
-    try:
-        now = score_cursor_decode(cursor)[0] if cursor else timezone.now()
-    except InvalidCursor:
-        return bad_request(request, _("That page link is broken. Start again from the top."))
+    now = score_cursor_decode(cursor)[0] if cursor else timezone.now()
     pager = partial(score_page, now=now)
     return render_feed(request, "square/home.html", selectors.feed_hot(now=now), context, pager)
 

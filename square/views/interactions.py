@@ -40,42 +40,58 @@ def _refuse(request, message: str, fallback: str, status: int = 400):
     return _back(request, fallback)
 
 
+def _toggle(request, *, do, undo, state, fallback: str):
+    """The like and follow buttons: `undo=1` undoes, anything else does. The script gets
+    the new `state()` as JSON, a plain form post is sent back where it came from."""
+    try:
+        if request.POST.get("undo") == "1":
+            undo()
+        else:
+            do()
+    except (ValidationError, PermissionDenied) as exc:
+        return _refuse(request, " ".join(exc.messages), fallback)
+    if wants_json(request):
+        return JsonResponse(state())
+    return _back(request, fallback)
+
+
 @login_required
 @require_POST
 @rate_limited("like")
 def like(request, pk: int):
-    post = get_object_or_404(Post, pk=pk)
-    try:
-        if request.POST.get("undo") == "1":
-            like_delete(user=request.user, post=post)
-        else:
-            like_create(user=request.user, post=post)
-    except (ValidationError, PermissionDenied) as exc:
-        return _refuse(request, " ".join(exc.messages), post.get_absolute_url())
-    post.refresh_from_db(fields=["like_count"])
-    liked = post.likes.filter(user=request.user).exists()
-    if wants_json(request):
-        return JsonResponse({"liked": liked, "count": post.like_count})
-    return _back(request, post.get_absolute_url())
+    post, user = get_object_or_404(Post, pk=pk), request.user
+
+    def state() -> dict:
+        post.refresh_from_db(fields=["like_count"])
+        return {"liked": post.likes.filter(user=user).exists(), "count": post.like_count}
+
+    return _toggle(
+        request,
+        do=lambda: like_create(user=user, post=post),
+        undo=lambda: like_delete(user=user, post=post),
+        state=state,
+        fallback=post.get_absolute_url(),
+    )
 
 
 @login_required
 @require_POST
 @rate_limited("follow")
 def follow(request, username: str):
-    member = get_object_or_404(User, username=username)
-    try:
-        if request.POST.get("undo") == "1":
-            follow_delete(follower=request.user, followee=member)
-        else:
-            follow_create(follower=request.user, followee=member)
-    except (ValidationError, PermissionDenied) as exc:
-        return _refuse(request, " ".join(exc.messages), member.get_absolute_url())
-    member.refresh_from_db(fields=["follower_count"])
-    following = member.follower_links.filter(follower=request.user).exists()
-    if wants_json(request):
-        return JsonResponse({"following": following, "count": member.follower_count})
-    return _back(request, member.get_absolute_url())
+    member, user = get_object_or_404(User, username=username), request.user
+
+    def state() -> dict:
+        member.refresh_from_db(fields=["follower_count"])
+        following = member.follower_links.filter(follower=user).exists()
+        return {"following": following, "count": member.follower_count}
+
+    return _toggle(
+        request,
+        do=lambda: follow_create(follower=user, followee=member),
+        undo=lambda: follow_delete(follower=user, followee=member),
+        state=state,
+        fallback=member.get_absolute_url(),
+    )
 
 
 @login_required

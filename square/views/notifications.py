@@ -3,26 +3,19 @@
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
-from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from square import selectors
-from square.pagination import InvalidCursor
 from square.services.notifications import notifications_mark_read
-from square.views.common import bad_request, next_url
+from square.views.common import next_url
 
 
 @login_required
 @require_GET
 def index(request):
-    try:
-        page = selectors.notification_page(
-            user=request.user,
-            cursor=request.GET.get("cursor"),
-            size=settings.SQUARE_FEED_PAGE_SIZE,
-        )
-    except InvalidCursor:
-        return bad_request(request, _("That page link is broken. Start again from the top."))
+    page = selectors.notification_page(
+        user=request.user, cursor=request.GET.get("cursor"), size=settings.SQUARE_FEED_PAGE_SIZE
+    )
     # The page was read with its "new" marks; from now on they are read.
     notifications_mark_read(user=request.user)
     context = {

@@ -12,10 +12,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from square import selectors
 from square.forms import CommentForm, PostEditForm, PostForm
 from square.models import Comment, Post
-from square.pagination import InvalidCursor, keyset_page
+from square.pagination import keyset_page
 from square.ratelimit import rate_limited
 from square.services.posts import post_create, post_delete, post_edit
-from square.views.common import bad_request, form_errors, next_url
+from square.views.common import form_errors, next_url
 
 
 @login_required
@@ -50,21 +50,19 @@ def _visible_or_404(request, pk: int) -> Post:
     return post
 
 
+def _oldest_first(request, qs):
+    """One page of comments or replies, in the order they were written."""
+    size = settings.SQUARE_COMMENTS_PAGE_SIZE
+    return keyset_page(qs, request.GET.get("cursor"), size, oldest_first=True)
+
+
 @require_GET
 def detail(request, pk: int):
     """A post with its comments (oldest first, 50 a page, each with its first replies)
     and the people who reposted it."""
     post = _visible_or_404(request, pk)
     target = post.repost_of if post.is_plain_repost else post  # what people comment on
-    try:
-        comments = keyset_page(
-            selectors.post_comments(post=target),
-            request.GET.get("cursor"),
-            settings.SQUARE_COMMENTS_PAGE_SIZE,
-            oldest_first=True,
-        )
-    except InvalidCursor:
-        return bad_request(request, _("That page link is broken. Start again from the top."))
+    comments = _oldest_first(request, selectors.post_comments(post=target))
     context = {
         "post": post,
         "target": target,
@@ -82,15 +80,7 @@ def thread(request, pk: int):
     """Every reply to one comment (the post page shows only the first few)."""
     top = get_object_or_404(Comment.objects.select_related("author", "post"), pk=pk)
     post = _visible_or_404(request, top.post_id)
-    try:
-        replies = keyset_page(
-            selectors.comment_thread(comment=top),
-            request.GET.get("cursor"),
-            settings.SQUARE_COMMENTS_PAGE_SIZE,
-            oldest_first=True,
-        )
-    except InvalidCursor:
-        return bad_request(request, _("That page link is broken. Start again from the top."))
+    replies = _oldest_first(request, selectors.comment_thread(comment=top))
     context = {
         "post": post,
         "top": top,
