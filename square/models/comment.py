@@ -5,6 +5,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from square.models.post import Visibility
+
 COMMENT_MAX = 1000
 
 
@@ -20,10 +22,7 @@ class Comment(models.Model):
     "回复 @bob" while the thread stays one level deep.
     """
 
-    class Status(models.TextChoices):
-        PUBLISHED = "published", _("published")
-        HIDDEN = "hidden", _("hidden by staff")
-        DELETED = "deleted", _("deleted by its author")
+    Status = Visibility
 
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -21,13 +21,18 @@ class PostQuerySet(models.QuerySet):
         return self.exclude(repost_of__isnull=False, body="")
 
 
+class Visibility(models.TextChoices):
+    """Where a post or comment stands: never removed, only hidden or deleted in place."""
+
+    PUBLISHED = "published", _("published")
+    HIDDEN = "hidden", _("hidden by staff")
+    DELETED = "deleted", _("deleted by its author")
+
+
 class Post(models.Model):
     """A short note or a long article. Soft-deleted, so "has this user ever posted" holds."""
 
-    class Status(models.TextChoices):
-        PUBLISHED = "published", _("published")
-        HIDDEN = "hidden", _("hidden by staff")
-        DELETED = "deleted", _("deleted by its author")
+    Status = Visibility
 
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
