@@ -3,7 +3,13 @@ from django.utils.translation import gettext_lazy as _
 
 
 class CampaignsConfig(AppConfig):
-    """Hashtag campaigns with rewards. It may import from `square`; never the reverse."""
+    """Hashtag campaigns with rewards. It may import from `square`; never the reverse:
+    it plugs into the square through `square.hooks`."""
 
     name = "campaigns"
     verbose_name = _("Campaigns")
+
+    def ready(self):
+        from campaigns import hooks  # models must be loaded before the services import them
+
+        hooks.register()

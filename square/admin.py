@@ -2,11 +2,13 @@
 
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
+from django.db import transaction
 from django.utils.html import format_html
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from square import hooks
 from square.admin_summary import interactions_summary
 from square.models import (
     Comment,
@@ -75,6 +77,12 @@ class SquareUserAdmin(UserAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False  # accounts are deactivated, never deleted with their posts
+
+    def save_model(self, request, obj, form, change):
+        """Saving may switch `is_active` or `is_staff`, which campaigns judge entries by."""
+        with transaction.atomic():
+            super().save_model(request, obj, form, change)
+            hooks.user_changed(user=obj)
 
     @admin.action(description=_("Deactivate selected accounts"), permissions=["change"])
     def deactivate(self, request, queryset):

@@ -159,3 +159,11 @@ def mentions(text: str) -> list[str]:
     norm = nfkc(text)
     names = [value for _, _, kind, value, _ in _matches(norm) if kind is Kind.MENTION]
     return list(dict.fromkeys(names))
+
+
+def spans(text: str) -> tuple[str, list[tuple[Kind, int, int, str]]]:
+    """The NFKC form of `text` and its URL, tag and mention spans on that form:
+    (kind, start, end, value), in order, never overlapping. For rules that measure
+    what is left once links, tags and mentions are taken out (campaign 字数)."""
+    norm = nfkc(text)
+    return norm, [(kind, start, end, value) for start, end, kind, value, _ in _matches(norm)]

@@ -6,6 +6,7 @@ from django.db import transaction
 from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
 
+from square import hooks
 from square.images import ImageRejected, process_avatar
 from square.models import User
 
@@ -48,4 +49,5 @@ def user_deactivate(*, user: User, staff: User) -> User:
         raise PermissionDenied(_("Only staff can deactivate accounts."))
     User.objects.filter(pk=user.pk).update(is_active=False)
     user.is_active = False
+    hooks.user_changed(user=user)
     return user

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from square import text
+from square import hooks, text
 from square.images import ImageRejected, process_post_image
 from square.models import Post, PostImage, PostRevision, User
 from square.models.post import BODY_MAX
@@ -99,6 +99,7 @@ def post_create(
     hashtags_attach(post=post)
     _mentions_set(post)
     User.objects.filter(pk=author.pk).update(post_count=F("post_count") + 1)
+    hooks.post_changed(post=post)
     return post
 
 
@@ -137,6 +138,8 @@ def repost_create(*, author: User, post: Post, quote: str = "") -> tuple[Post, b
             return repost, False
     hashtags_attach(post=repost)
     _mentions_set(repost)
+    if quote:  # a quote's hashtags are its own: it may enter a campaign
+        hooks.post_changed(post=repost)
     User.objects.filter(pk=author.pk).update(post_count=F("post_count") + 1)
     Post.objects.filter(pk=original.pk).update(repost_count=F("repost_count") + 1)
     # A quote is news in itself (it links to the quote); plain reposts group by original.
@@ -167,6 +170,7 @@ def post_edit(*, post: Post, editor: User, body: str) -> Post:
     post.save(update_fields=["body", "edited_at"])
     hashtags_attach(post=post)
     _mentions_set(post)
+    hooks.post_changed(post=post)
     return post
 
 
@@ -182,6 +186,7 @@ def _status_change(post: Post, new_status: str) -> Post:
         hashtags_bump(hashtag_ids=post.tag_links.values_list("hashtag_id", flat=True), delta=delta)
         if post.repost_of_id:  # the original counts its published reposts
             Post.objects.filter(pk=post.repost_of_id).update(repost_count=F("repost_count") + delta)
+    hooks.post_changed(post=post)
     return post
 
 

@@ -1,0 +1,22 @@
+"""How campaigns plug into the square (see `square.hooks`). Imported in AppConfig.ready."""
+
+from campaigns.services import entries_refresh_for_user, entry_refresh
+from square import hooks as square_hooks
+
+
+def _post_changed(*, post) -> None:
+    entry_refresh(post=post)
+
+
+def _user_changed(*, user) -> None:
+    entries_refresh_for_user(user=user)
+
+
+def register() -> None:
+    """Idempotent: a second call (tests reloading apps) does not register twice."""
+    for registry, callback in (
+        (square_hooks.post_changed_callbacks, _post_changed),
+        (square_hooks.user_changed_callbacks, _user_changed),
+    ):
+        if callback not in registry:
+            registry.append(callback)

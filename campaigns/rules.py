@@ -1,0 +1,202 @@
+"""The campaign rules as pure functions: how "30 字" is counted and whether a text
+qualifies, each refusal named by a reason code. No database, no clock: the services
+feed them facts and store the verdicts, and the tests read the shared cases file.
+
+Counting follows Chinese word processors' 字数: each CJK character is one unit, each
+word of other scripts is one unit ("at least 30 words" in English), so an English and
+a Chinese entry cost about the same effort.
+"""
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from square import text as square_text
+from square.text import Kind
+
+# Reason codes (stored on entries, explained to people in their own words).
+MISSING_HASHTAG = "missing_hashtag"
+TOO_SHORT = "too_short"
+LOW_VARIETY = "low_variety"
+OUTSIDE_WINDOW = "outside_window"
+DELETED = "deleted"
+HIDDEN = "hidden"
+AUTHOR_INELIGIBLE = "author_ineligible"
+
+# An @mention for counting purposes: `@` not right after an ASCII word character,
+# then word characters of any script (wider than square's ASCII usernames on purpose:
+# `@张三` is a mention to a reader even if no such account exists).
+MENTION_RE = re.compile(r"(?<![A-Za-z0-9_])@\w+")
+LINE_BREAKS = "\n\r\t"
+CJK_RANGES = (
+    (0x3400, 0x4DBF),  # Han extension A
+    (0x4E00, 0x9FFF),  # Han unified ideographs
+    (0xF900, 0xFAFF),  # Han compatibility ideographs
+    (0x20000, 0x323AF),  # Han extensions B–H
+    (0x2F800, 0x2FA1F),  # Han compatibility supplement
+    (0x3040, 0x309F),  # Hiragana
+    (0x30A0, 0x30FF),  # Katakana
+    (0x31F0, 0x31FF),  # Katakana phonetic extensions
+    (0xAC00, 0xD7AF),  # Hangul syllables
+)
+
+
+def is_cjk(char: str) -> bool:
+    """A character that counts as one 字 on its own: a CJK letter, or 〇."""
+    if char == "〇":
+        return True
+    code = ord(char)
+    in_range = any(lo <= code <= hi for lo, hi in CJK_RANGES)
+    return in_range and unicodedata.category(char).startswith("L")
+
+
+def _is_invisible(char: str) -> bool:
+    category = unicodedata.category(char)
+    if category == "Cc":
+        return char not in LINE_BREAKS
+    return category in {"Cf", "Mn", "Me"}
+
+
+def _glued_tag_length(value: str, tags: Iterable[str]) -> int | None:
+    """If a hashtag is a campaign tag with CJK text glued to it (`#我的2026第一帖新的一年`),
+    the length of that campaign tag; else None."""
+    for tag in tags:
+        if value.startswith(tag) and len(value) > len(tag) and is_cjk(value[len(tag)]):
+            return len(tag)
+    return None
+
+
+def _strip_links_tags_mentions(text: str, tags: Iterable[str]) -> str:
+    """NFKC text with URLs, hashtags and mentions replaced by a space (so they part the
+    words around them); a campaign tag glued to CJK text loses only the tag."""
+    norm, found = square_text.spans(text)
+    pieces, pos = [], 0
+    for kind, start, end, value in found:
+        if kind is Kind.MENTION:
+            continue  # mentions are found below by the counting rule's own pattern
+        pieces.append(norm[pos:start])
+        glued = _glued_tag_length(value, tags) if kind is Kind.TAG else None
+        if glued is not None:
+            # The stored key is case-folded; keep the original glued text after the tag.
+            pieces.append(" " + norm[start + 1 + glued : end].rstrip("#"))
+        else:
+            pieces.append(" ")
+        pos = end
+    pieces.append(norm[pos:])
+    return MENTION_RE.sub(" ", "".join(pieces))
+
+
+def units(text: str, tags: Iterable[str] = ()) -> list[str]:
+    """The counted units of `text`, in order: each CJK character, each word of other
+    letters and digits. `tags` are the campaign's tag keys (see `_glued_tag_length`)."""
+    cleaned = _strip_links_tags_mentions(text, tuple(tags))
+    cleaned = "".join(c for c in cleaned if not _is_invisible(c))
+    found, word = [], []
+    for char in cleaned:
+        if is_cjk(char) or unicodedata.category(char)[0] not in "LN":
+            if word:
+                found.append("".join(word))
+                word = []
+            if is_cjk(char):
+                found.append(char)
+        else:
+            word.append(char)
+    if word:
+        found.append("".join(word))
+    return found
+
+
+def counted_length(text: str, tags: Iterable[str] = ()) -> int:
+    """How many 字 the rules count in `text` (see the module docstring)."""
+    return len(units(text, tags))
+
+
+def distinct_count(text: str, tags: Iterable[str] = ()) -> int:
+    """How many different units, case-folded: "哈" forty times is one."""
+    return len({u.casefold() for u in units(text, tags)})
+
+
+def carries_tag(text: str, tags: Iterable[str]) -> bool:
+    """True if a hashtag of `text` is one of `tags`, or begins with one directly followed
+    by a CJK character (the campaign tag typed without a space before the text)."""
+    tags = tuple(tags)
+    return any(
+        key in tags or _glued_tag_length(key, tags) is not None
+        for key in square_text.hashtags(text)
+    )
+
+
+@dataclass(frozen=True)
+class TextVerdict:
+    valid: bool
+    reasons: list[str]
+    counted: int
+    distinct: int
+
+
+def judge_text(text: str, *, tags: Iterable[str], min_chars: int, min_distinct: int) -> TextVerdict:
+    """The text rules with every figure, for services that store them."""
+    tags = tuple(tags)
+    counted, distinct = counted_length(text, tags), distinct_count(text, tags)
+    reasons = []
+    if not carries_tag(text, tags):
+        reasons.append(MISSING_HASHTAG)
+    if counted < min_chars:
+        reasons.append(TOO_SHORT)
+    elif distinct < min_distinct:
+        reasons.append(LOW_VARIETY)
+    return TextVerdict(not reasons, reasons, counted, distinct)
+
+
+def text_verdict(campaign, text: str) -> tuple[bool, list[str]]:
+    """(valid, reasons) of `text` for `campaign` (anything with `tag_keys`, `min_chars`
+    and `min_distinct_chars`)."""
+    verdict = judge_text(
+        text,
+        tags=campaign.tag_keys,
+        min_chars=campaign.min_chars,
+        min_distinct=campaign.min_distinct_chars,
+    )
+    return verdict.valid, verdict.reasons
+
+
+def text_at(body: str, edited_at, revisions: Iterable[tuple[str, object, object]], moment) -> str:
+    """The text a post showed at `moment`: its current body unless it was edited after
+    then, in which case the revision that was current at `moment`. `revisions` are
+    (body, written_at, replaced_at) — an entry is judged on its text as of the end."""
+    if edited_at is None or edited_at <= moment:
+        return body
+    for old_body, written_at, replaced_at in revisions:
+        if written_at <= moment < replaced_at:
+            return old_body
+    return body  # written after `moment` altogether: only the window rule can refuse it
+
+
+def entry_verdict(
+    campaign,
+    *,
+    text: str,
+    created_at,
+    status: str,
+    author_active: bool,
+    author_staff: bool,
+) -> tuple[TextVerdict, list[str]]:
+    """Every rule for one post: the text rules, then the window, the post's status and
+    its author. Returns the text figures and the full list of reason codes."""
+    verdict = judge_text(
+        text,
+        tags=campaign.tag_keys,
+        min_chars=campaign.min_chars,
+        min_distinct=campaign.min_distinct_chars,
+    )
+    reasons = list(verdict.reasons)
+    if not campaign.in_window(created_at):
+        reasons.append(OUTSIDE_WINDOW)
+    if status == "deleted":
+        reasons.append(DELETED)
+    elif status == "hidden":
+        reasons.append(HIDDEN)
+    if not author_active or (campaign.exclude_staff and author_staff):
+        reasons.append(AUTHOR_INELIGIBLE)
+    return verdict, reasons

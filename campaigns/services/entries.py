@@ -1,0 +1,89 @@
+"""Entries: one row per (campaign, tagged post), re-judged whenever the post changes.
+
+`entry_refresh` runs inside the transaction of the post write that triggered it (the
+square calls it through `square.hooks.post_changed`), so a post and its verdict are
+committed together. Closed campaigns are frozen: their entries never change here.
+"""
+
+from django.db import transaction
+from django.utils import timezone
+
+from campaigns import rules
+from campaigns.models import Campaign, Entry
+from square.models import Post, User
+
+
+def _text_as_of_end(post: Post, campaign: Campaign) -> str:
+    """The text the post showed when the campaign ended (edits afterwards change nothing)."""
+    end = campaign.ends_at_inclusive
+    if post.edited_at is None or post.edited_at <= end:
+        return post.body
+    revisions = post.revisions.values_list("body", "written_at", "replaced_at")
+    return rules.text_at(post.body, post.edited_at, revisions, end)
+
+
+def _is_newcomer(author_id: int, campaign: Campaign) -> bool:
+    """Never posted before the start: any post of any status, reposts included."""
+    earlier = Post.objects.filter(author_id=author_id, created_at__lt=campaign.starts_at)
+    return not earlier.exists()
+
+
+def _judge(post: Post, campaign: Campaign, author: User) -> dict:
+    text = _text_as_of_end(post, campaign)
+    verdict, reasons = rules.entry_verdict(
+        campaign,
+        text=text,
+        created_at=post.created_at,
+        status=post.status,
+        author_active=author.is_active,
+        author_staff=author.is_staff,
+    )
+    return {
+        "author_id": post.author_id,
+        "posted_at": post.created_at,
+        "valid": not reasons,
+        "reasons": reasons,
+        "counted_chars": verdict.counted,
+        "distinct_chars": verdict.distinct,
+        "is_newcomer": _is_newcomer(post.author_id, campaign),
+        "judged_at": timezone.now(),
+    }
+
+
+@transaction.atomic
+def entry_refresh(*, post: Post) -> list[Entry]:
+    """Create or re-judge this post's entries in every open campaign whose tag it
+    carries (now, or as of the campaign's end), and those it already had."""
+    existing = {e.campaign_id: e for e in Entry.objects.filter(post=post)}
+    campaigns = list(Campaign.objects.accepting_entries())
+    if not campaigns:
+        return []
+    post = Post.objects.select_related("author").get(pk=post.pk)
+    touched = []
+    for campaign in campaigns:
+        tags = campaign.tag_keys
+        tagged = rules.carries_tag(post.body, tags) or rules.carries_tag(
+            _text_as_of_end(post, campaign), tags
+        )
+        if campaign.pk not in existing and not tagged:
+            continue
+        fields = _judge(post, campaign, post.author)
+        entry, _created = Entry.objects.update_or_create(
+            campaign=campaign, post=post, defaults=fields
+        )
+        touched.append(entry)
+    return touched
+
+
+@transaction.atomic
+def entries_refresh_for_user(*, user: User) -> int:
+    """Re-judge a person's open entries after their standing changed (deactivated,
+    made staff). Returns how many entries were looked at."""
+    open_entries = Entry.objects.filter(
+        author=user, campaign__status=Campaign.Status.SCHEDULED
+    ).select_related("post", "campaign")
+    count = 0
+    for entry in open_entries:
+        entry_refresh(post=entry.post)
+        count += 1
+    return count

@@ -1,0 +1,65 @@
+"""Extension points for apps built on the square, so that the square never imports them.
+
+An app (campaigns) registers callbacks in its AppConfig.ready():
+- `post_changed`: called by every post write (create, edit, delete, hide, restore,
+  quote) inside the same transaction, so whatever the app derives from posts is
+  committed together with the change or not at all;
+- `user_changed`: called when an account's standing changes (deactivated, staff flag);
+- `card_badges`: given the posts on a page and the viewer, returns {post id: [Badge]}
+  in one query, shown on the post cards;
+- `compose_context` / `home_panels`: extra data for the compose page, and HTML panels
+  for the home page.
+Callbacks are plain function calls: tests need no mocks, and nothing happens later.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Badge:
+    """A small label on a post card; `detail` is shown to the author only."""
+
+    text: str
+    url: str = ""
+    ok: bool = True
+    detail: str = ""
+
+
+post_changed_callbacks: list[Callable] = []
+user_changed_callbacks: list[Callable] = []
+card_badge_providers: list[Callable] = []
+compose_context_providers: list[Callable] = []
+home_panel_providers: list[Callable] = []
+
+
+def post_changed(*, post) -> None:
+    for callback in post_changed_callbacks:
+        callback(post=post)
+
+
+def user_changed(*, user) -> None:
+    for callback in user_changed_callbacks:
+        callback(user=user)
+
+
+def card_badges(*, posts, viewer) -> dict[int, list[Badge]]:
+    badges: dict[int, list[Badge]] = {}
+    posts = list(posts)
+    if not posts:
+        return badges
+    for provider in card_badge_providers:
+        for post_id, found in provider(posts=posts, viewer=viewer).items():
+            badges.setdefault(post_id, []).extend(found)
+    return badges
+
+
+def compose_context(*, request) -> dict:
+    context: dict = {}
+    for provider in compose_context_providers:
+        context.update(provider(request=request))
+    return context
+
+
+def home_panels(*, request) -> list[str]:
+    return [html for provider in home_panel_providers if (html := provider(request=request))]
