@@ -1,0 +1,25 @@
+"""Campaign reads, each returning ready data with a bounded number of queries."""
+
+from campaigns.selectors.campaigns import (
+    MyStanding,
+    campaign_by_slug,
+    campaign_figures,
+    campaign_list,
+    entries_for_posts,
+    my_standing,
+    new_voices,
+)
+from campaigns.selectors.ranking import Standing, ranking, ranking_compute
+
+__all__ = [
+    "MyStanding",
+    "Standing",
+    "campaign_by_slug",
+    "campaign_figures",
+    "campaign_list",
+    "entries_for_posts",
+    "my_standing",
+    "new_voices",
+    "ranking",
+    "ranking_compute",
+]

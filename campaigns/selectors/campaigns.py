@@ -1,0 +1,91 @@
+"""Campaign pages' reads: the list, live figures, New Voices, one person's standing,
+and the entries behind the badges on post cards."""
+
+from dataclasses import dataclass, field
+
+from django.core.cache import cache
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
+
+from campaigns.models import Campaign, Entry
+from campaigns.selectors.ranking import LIVE_CACHE_SECONDS, Standing, ranking
+from square.models import Post, User
+from square.selectors import posts_for_display
+
+
+def campaign_list() -> list[Campaign]:
+    """Public campaigns: live ones first, then upcoming, then past (newest first)."""
+    campaigns = list(Campaign.objects.public().order_by("-starts_at"))
+    now = timezone.now()
+    order = {"live": 0, "scheduled": 1}
+    return sorted(campaigns, key=lambda c: order.get(c.phase(now), 2))
+
+
+def campaign_by_slug(*, slug: str) -> Campaign | None:
+    return Campaign.objects.public().filter(slug=slug).prefetch_related("tiers__prizes").first()
+
+
+def campaign_figures(*, campaign: Campaign) -> dict:
+    """Valid posts, participants and newcomers (cached for a minute while live)."""
+
+    def count() -> dict:
+        valid = Entry.objects.filter(campaign=campaign, valid=True)
+        return valid.aggregate(
+            posts=Count("pk"),
+            participants=Count("author", distinct=True),
+            newcomers=Count("author", distinct=True, filter=Q(is_newcomer=True)),
+        )
+
+    return cache.get_or_set(f"campaigns:figures:{campaign.pk}", count, LIVE_CACHE_SECONDS)
+
+
+def _first_valid_entries(campaign: Campaign) -> QuerySet:
+    """Each newcomer's first valid entry (their "new voice")."""
+    first = (
+        Entry.objects.filter(campaign=campaign, valid=True, author=OuterRef("author"))
+        .order_by("posted_at", "post_id")
+        .values("post_id")[:1]
+    )
+    return Entry.objects.filter(
+        campaign=campaign, valid=True, is_newcomer=True, post_id=Subquery(first)
+    )
+
+
+def new_voices(*, campaign: Campaign) -> QuerySet:
+    """新年新声: newcomers' first valid entries as posts, newest first (keyset-ready)."""
+    ids = _first_valid_entries(campaign).values("post_id")
+    return posts_for_display(Post.objects.filter(pk__in=ids).newest_first())
+
+
+@dataclass
+class MyStanding:
+    entries: list[Entry]
+    valid_posts: int
+    standing: Standing | None
+    is_newcomer: bool
+    total_ranked: int = 0
+    reasons: list[str] = field(default_factory=list)
+
+
+def my_standing(*, campaign: Campaign, user: User) -> MyStanding:
+    """What a signed-in person sees of themselves: every entry with its reasons, how
+    many count, their rank (from the cached ranking) and whether they are new."""
+    entries = list(
+        Entry.objects.filter(campaign=campaign, author=user)
+        .select_related("post")
+        .order_by("-posted_at")
+    )
+    valid = [e for e in entries if e.valid]
+    rows = ranking(campaign)
+    standing = next((s for s in rows if s.user_id == user.pk), None)
+    newcomer = bool(valid) and valid[0].is_newcomer
+    return MyStanding(entries, len(valid), standing, newcomer, total_ranked=len(rows))
+
+
+def entries_for_posts(*, post_ids) -> list[Entry]:
+    """The entries of these posts in public campaigns, in one query (post card badges)."""
+    return list(
+        Entry.objects.filter(post_id__in=list(post_ids))
+        .exclude(campaign__status=Campaign.Status.DRAFT)
+        .select_related("campaign")
+    )

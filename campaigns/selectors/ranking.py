@@ -1,0 +1,145 @@
+"""The popularity ranking, computed by the database in one statement.
+
+Per author, over their valid entries, counting only what happened up to the end:
+- P = valid entries, at most `posts_cap`;
+- from each other person ("interactor") who is active and whose account was at least
+  `min_interactor_age_hours` old when they acted: likes on those posts (L), distinct
+  (commenter, post) pairs (C) and distinct (reposter, post) pairs (R);
+- I = Σ over interactors of min(interactor_cap, w_like·l + w_comment·c + w_repost·r),
+  so one friend cannot carry anyone;
+- score = w_posts·P + I; ties go to the higher I, then the earlier first valid entry,
+  then the lower user id.
+"""
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from django.core.cache import cache
+from django.db import connection
+from django.utils import timezone
+
+from campaigns.models import Campaign, Entry
+from square.models import Comment, Like, Post, User
+
+LIVE_CACHE_SECONDS = 60
+
+
+@dataclass(frozen=True)
+class Standing:
+    rank: int
+    user_id: int
+    posts: int  # P
+    likes: int  # L
+    comments: int  # C
+    reposts: int  # R
+    points: int  # I
+    score: int
+    first_entry_at: datetime
+
+
+def _old_enough(joined: str, acted: str) -> str:
+    """SQL: the account was at least %s hours old when it acted (vendor date math)."""
+    if connection.vendor == "postgresql":
+        return f"{joined} <= {acted} - make_interval(hours => %s)"
+    return f"julianday({joined}) <= julianday({acted}) - %s / 24.0"
+
+
+def _acts_sql(t: dict) -> str:
+    """One row per (author, interactor, act) from eligible interactors; the comment and
+    repost arms are made distinct per (person, post) first."""
+    ok = _old_enough("i.date_joined", "{at}")
+    like_ok = ok.format(at="l.created_at")
+    comment_ok = ok.format(at="c.created_at")
+    repost_ok = ok.format(at="p.created_at")
+    return f"""
+    SELECT v.author_id, l.user_id AS who, 1 AS l, 0 AS c, 0 AS r
+      FROM {t["like"]} l JOIN valid v ON v.post_id = l.post_id
+      JOIN {t["user"]} i ON i.id = l.user_id
+     WHERE l.user_id <> v.author_id AND i.is_active = %s AND l.created_at <= %s AND {like_ok}
+    UNION ALL
+    SELECT v.author_id, cm.who, 0, 1, 0 FROM (
+        SELECT DISTINCT c.post_id, c.author_id AS who
+          FROM {t["comment"]} c JOIN {t["user"]} i ON i.id = c.author_id
+         WHERE c.status = %s AND i.is_active = %s AND c.created_at <= %s AND {comment_ok}
+    ) cm JOIN valid v ON v.post_id = cm.post_id WHERE cm.who <> v.author_id
+    UNION ALL
+    SELECT v.author_id, rp.who, 0, 0, 1 FROM (
+        SELECT DISTINCT p.repost_of_id AS post_id, p.author_id AS who
+          FROM {t["post"]} p JOIN {t["user"]} i ON i.id = p.author_id
+         WHERE p.repost_of_id IS NOT NULL AND p.status = %s AND i.is_active = %s
+           AND p.created_at <= %s AND {repost_ok}
+    ) rp JOIN valid v ON v.post_id = rp.post_id WHERE rp.who <> v.author_id
+    """
+
+
+def _ranking_sql(exclude_staff: bool) -> str:
+    t = {
+        "entry": Entry._meta.db_table,
+        "user": User._meta.db_table,
+        "like": Like._meta.db_table,
+        "comment": Comment._meta.db_table,
+        "post": Post._meta.db_table,
+    }
+    staff = "AND u.is_staff = %s" if exclude_staff else ""
+    return f"""
+    WITH valid AS (
+        SELECT e.post_id, e.author_id, e.posted_at
+          FROM {t["entry"]} e JOIN {t["user"]} u ON u.id = e.author_id
+         WHERE e.campaign_id = %s AND e.valid = %s AND u.is_active = %s {staff}
+    ),
+    acts AS ({_acts_sql(t)}),
+    pairs AS (
+        SELECT author_id, who, SUM(l) AS l, SUM(c) AS c, SUM(r) AS r,
+               %s * SUM(l) + %s * SUM(c) + %s * SUM(r) AS raw
+          FROM acts GROUP BY author_id, who
+    ),
+    per_author AS (
+        SELECT author_id, SUM(l) AS l, SUM(c) AS c, SUM(r) AS r,
+               SUM(CASE WHEN raw > %s THEN %s ELSE raw END) AS pts
+          FROM pairs GROUP BY author_id
+    ),
+    counted AS (
+        SELECT author_id, COUNT(*) AS n, MIN(posted_at) AS first_at FROM valid GROUP BY author_id
+    ),
+    scored AS (
+        SELECT e.author_id, CASE WHEN e.n > %s THEN %s ELSE e.n END AS p,
+               COALESCE(a.l, 0) AS l, COALESCE(a.c, 0) AS c, COALESCE(a.r, 0) AS r,
+               COALESCE(a.pts, 0) AS i, e.first_at
+          FROM counted e LEFT JOIN per_author a ON a.author_id = e.author_id
+    )
+    SELECT author_id, p, l, c, r, i, %s * p + i AS score, first_at FROM scored
+     ORDER BY score DESC, i DESC, first_at ASC, author_id ASC
+    """
+
+
+def _params(campaign: Campaign, until: datetime) -> list:
+    hours = campaign.min_interactor_age_hours
+    valid = [campaign.pk, True, True] + ([False] if campaign.exclude_staff else [])
+    acts = [True, until, hours]  # likes
+    acts += [Comment.Status.PUBLISHED, True, until, hours]  # comments
+    acts += [Post.Status.PUBLISHED, True, until, hours]  # reposts
+    weights = [campaign.w_like, campaign.w_comment, campaign.w_repost]
+    caps = [campaign.interactor_cap] * 2 + [campaign.posts_cap] * 2
+    return valid + acts + weights + caps + [campaign.w_posts]
+
+
+def ranking_compute(campaign: Campaign, *, now: datetime | None = None) -> list[Standing]:
+    """The full ranking as of `now` (or the end, whichever is earlier), best first."""
+    until = min(now or timezone.now(), campaign.ends_at_inclusive)
+    with connection.cursor() as cursor:
+        cursor.execute(_ranking_sql(campaign.exclude_staff), _params(campaign, until))
+        rows = cursor.fetchall()
+    field = Entry._meta.get_field("posted_at")
+    standings = []
+    for rank, (user_id, p, lk, cm, rp, pts, score, first_at) in enumerate(rows, start=1):
+        first_at = field.to_python(first_at)
+        if timezone.is_naive(first_at):
+            first_at = timezone.make_aware(first_at, UTC)
+        standings.append(Standing(rank, user_id, p, lk, cm, rp, int(pts), int(score), first_at))
+    return standings
+
+
+def ranking(campaign: Campaign) -> list[Standing]:
+    """The ranking as shown: recomputed at most once a minute per campaign."""
+    key = f"campaigns:ranking:{campaign.pk}"
+    return cache.get_or_set(key, lambda: ranking_compute(campaign), LIVE_CACHE_SECONDS)
