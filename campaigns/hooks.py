@@ -1,5 +1,6 @@
 """How campaigns plug into the square (see `square.hooks`). Imported in AppConfig.ready."""
 
+from campaigns import demo, presentation
 from campaigns.services import entries_refresh_for_user, entry_refresh
 from square import hooks as square_hooks
 
@@ -17,6 +18,10 @@ def register() -> None:
     for registry, callback in (
         (square_hooks.post_changed_callbacks, _post_changed),
         (square_hooks.user_changed_callbacks, _user_changed),
+        (square_hooks.card_badge_providers, presentation.card_badges),
+        (square_hooks.compose_context_providers, presentation.compose_context),
+        (square_hooks.home_panel_providers, presentation.home_panels),
+        (square_hooks.demo_seeders, demo.seed),
     ):
         if callback not in registry:
             registry.append(callback)

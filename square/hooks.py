@@ -8,7 +8,9 @@ An app (campaigns) registers callbacks in its AppConfig.ready():
 - `card_badges`: given the posts on a page and the viewer, returns {post id: [Badge]}
   in one query, shown on the post cards;
 - `compose_context` / `home_panels`: extra data for the compose page, and HTML panels
-  for the home page.
+  for the home page;
+- `demo_seeders`: called by `seed_demo` after the square's own demo data, inside the
+  same transaction, to add the app's demo data.
 Callbacks are plain function calls: tests need no mocks, and nothing happens later.
 """
 
@@ -31,6 +33,7 @@ user_changed_callbacks: list[Callable] = []
 card_badge_providers: list[Callable] = []
 compose_context_providers: list[Callable] = []
 home_panel_providers: list[Callable] = []
+demo_seeders: list[Callable] = []
 
 
 def post_changed(*, post) -> None:
@@ -63,3 +66,11 @@ def compose_context(*, request) -> dict:
 
 def home_panels(*, request) -> list[str]:
     return [html for provider in home_panel_providers if (html := provider(request=request))]
+
+
+def demo_seed(*, members, rng, now) -> dict:
+    """Run every app's demo seeder; returns their combined counts for the report."""
+    counts: dict = {}
+    for seeder in demo_seeders:
+        counts.update(seeder(members=members, rng=rng, now=now) or {})
+    return counts
