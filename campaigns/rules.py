@@ -28,7 +28,7 @@ AUTHOR_INELIGIBLE = "author_ineligible"
 # then word characters of any script (wider than square's ASCII usernames on purpose:
 # `@张三` is a mention to a reader even if no such account exists).
 MENTION_RE = re.compile(r"(?<![A-Za-z0-9_])@\w+")
-LINE_BREAKS = "\n\r\t"
+LINE_BREAKS = "\n\r\t\x0b\x0c\x85"  # control characters that part words
 CJK_RANGES = (
     (0x3400, 0x4DBF),  # Han extension A
     (0x4E00, 0x9FFF),  # Han unified ideographs

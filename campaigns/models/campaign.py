@@ -202,7 +202,9 @@ class Prize(models.Model):
         ordering = ["tier", "id"]
         constraints = [
             models.CheckConstraint(
-                condition=~models.Q(kind="voucher") | models.Q(amount__gt=0, currency__gt=""),
+                # amount IS NOT NULL first: `NULL > 0` is unknown, which a check lets pass.
+                condition=~models.Q(kind="voucher")
+                | models.Q(amount__isnull=False, amount__gt=0, currency__gt=""),
                 name="prize_voucher_has_amount",
             ),
             models.UniqueConstraint(fields=["tier", "slug"], name="prize_slug_unique"),

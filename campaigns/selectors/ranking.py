@@ -38,10 +38,13 @@ class Standing:
 
 
 def _old_enough(joined: str, acted: str) -> str:
-    """SQL: the account was at least %s hours old when it acted (vendor date math)."""
+    """SQL: the account was at least %s hours old when it acted, exact to the
+    microsecond (PostgreSQL interval math; on SQLite Django's own registered
+    `django_timestamp_diff`, which returns whole microseconds — julianday() would round
+    to milliseconds)."""
     if connection.vendor == "postgresql":
         return f"{joined} <= {acted} - make_interval(hours => %s)"
-    return f"julianday({joined}) <= julianday({acted}) - %s / 24.0"
+    return f"django_timestamp_diff({acted}, {joined}) >= %s * 3600000000"
 
 
 def _acts_sql(t: dict) -> str:
@@ -126,6 +129,8 @@ def _params(campaign: Campaign, until: datetime) -> list:
 def ranking_compute(campaign: Campaign, *, now: datetime | None = None) -> list[Standing]:
     """The full ranking as of `now` (or the end, whichever is earlier), best first."""
     until = min(now or timezone.now(), campaign.ends_at_inclusive)
+    # Written as the backend stores datetimes (SQLite compares UTC text, offset-free).
+    until = connection.ops.adapt_datetimefield_value(until)
     with connection.cursor() as cursor:
         cursor.execute(_ranking_sql(campaign.exclude_staff), _params(campaign, until))
         rows = cursor.fetchall()

@@ -1,0 +1,39 @@
+"""Fixtures for the campaigns tests. The square's fixtures (users, clients, a fresh
+MEDIA_ROOT and an empty cache for every test) are shared, so both apps' tests run alike."""
+
+from datetime import datetime
+
+import pytest
+from django.core.management import call_command
+
+from campaigns.models import Campaign
+from campaigns.tests.factories import CampaignFactory
+from square.tests.conftest import *  # noqa: F403
+from square.tests.conftest import _clear_cache  # noqa: F401  (autouse: not in `*`)
+
+ANNOUNCED_SLUG = "my-2026-first-post"
+
+
+@pytest.fixture
+def announced(db) -> Campaign:
+    """The announced New-Year campaign, loaded from its fixture as in production."""
+    call_command("loaddata", ANNOUNCED_SLUG, verbosity=0)
+    return Campaign.objects.get(slug=ANNOUNCED_SLUG)
+
+
+@pytest.fixture
+def campaign(db) -> Campaign:
+    """A scheduled campaign over the New-Year window (see `CampaignFactory`)."""
+    return CampaignFactory()
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """Set what `django.utils.timezone.now()` returns, for services that stamp "now"
+    (an edit's time): `clock(cn(2026, 1, 2, 9, 0))`. Model field defaults are unaffected."""
+
+    def set_now(moment: datetime) -> datetime:
+        monkeypatch.setattr("django.utils.timezone.now", lambda: moment)
+        return moment
+
+    return set_now
