@@ -24,6 +24,7 @@ urlpatterns = [
     path("comments/<int:pk>/", posts.thread, name="comment_thread"),
     path("comments/<int:pk>/delete/", interactions.comment_remove, name="comment_delete"),
     path("notifications/", notifications.index, name="notifications"),
+    path("campaigns/", include("campaigns.urls")),
     path("u/<str:username>/", accounts.profile, name="profile"),
     path("u/<str:username>/follow/", interactions.follow, name="follow"),
     path("u/<str:username>/followers/", accounts.followers, name="followers"),

@@ -1,7 +1,7 @@
 """Campaign pages' reads: the list, live figures, New Voices, one person's standing,
 and the entries behind the badges on post cards."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.core.cache import cache
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
@@ -64,7 +64,6 @@ class MyStanding:
     standing: Standing | None
     is_newcomer: bool
     total_ranked: int = 0
-    reasons: list[str] = field(default_factory=list)
 
 
 def my_standing(*, campaign: Campaign, user: User) -> MyStanding:

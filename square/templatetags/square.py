@@ -114,3 +114,11 @@ def notice_text(group):
 @register.simple_tag
 def notice_url(notice):
     return notifications.url_of(notice)
+
+
+@register.filter
+def get_item(mapping, key):
+    """{{ badges|get_item:post.pk }}: a dict's value for `key` (nothing if absent)."""
+    if not mapping:
+        return ()
+    return mapping.get(key, ())

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.shortcuts import render
 
-from square import selectors
+from square import hooks, selectors
 from square.pagination import keyset_page
 
 
@@ -26,13 +26,15 @@ def render_feed(request, template: str, qs, context: dict, pager=keyset_page):
     (A broken cursor raises InvalidCursor, which the middleware answers with a 400.)
 
     The partial is what the "load more" button fetches; without JavaScript the same
-    link simply opens the next page. Which posts the viewer liked is one more query.
+    link simply opens the next page. Which posts the viewer liked is one more query,
+    the badges apps put on the cards (campaign entries) one more.
     """
     page = pager(qs, request.GET.get("cursor"), settings.SQUARE_FEED_PAGE_SIZE)
     context = {
         **context,
         "page": page,
         "liked_ids": selectors.liked_post_ids(viewer=request.user, posts=page.items),
+        "badges": hooks.card_badges(posts=page.items, viewer=request.user),
         "next_url": next_url(request, page.next_cursor) if page.has_next else "",
     }
     if request.GET.get("partial") == "1":

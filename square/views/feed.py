@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from square import selectors, text
+from square import hooks, selectors, text
 from square.forms import PostForm, SearchForm
 from square.pagination import score_cursor_decode, score_page
 from square.views.common import bad_request, render_feed
@@ -46,6 +46,9 @@ def home(request):
         "tab": tab,
         "hot_hours": hours,
         "hot_days": hours // 24 if hours % 24 == 0 else None,
+        # Callables: the template calls them only on full pages (not "load more").
+        "home_panels": lambda: hooks.home_panels(request=request),
+        "compose_extra": (lambda: hooks.compose_context(request=request)) if signed_in else None,
     }
     context.update(_trending())
     if tab == "hot":

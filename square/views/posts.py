@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from square import selectors
+from square import hooks, selectors
 from square.forms import CommentForm, PostEditForm, PostForm
 from square.models import Comment, Post
 from square.pagination import keyset_page
@@ -40,7 +40,8 @@ def compose(request):
         tag = request.GET.get("tag", "").strip().lstrip("#＃")[:64]
         initial = f"#{tag} " if tag else ""
         form = PostForm(initial={"body": initial})
-    return render(request, "square/compose.html", {"form": form})
+    context = {"form": form, "compose_extra": hooks.compose_context(request=request)}
+    return render(request, "square/compose.html", context)
 
 
 def _visible_or_404(request, pk: int) -> Post:
@@ -70,6 +71,7 @@ def detail(request, pk: int):
         "comment_form": CommentForm(),
         "reposts": selectors.post_reposts(post=target),
         "liked_ids": selectors.liked_post_ids(viewer=request.user, posts=[post]),
+        "badges": hooks.card_badges(posts=[post], viewer=request.user),
         "next_url": next_url(request, comments.next_cursor) if comments.has_next else "",
     }
     return render(request, "square/post_detail.html", context)

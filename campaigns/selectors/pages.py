@@ -1,0 +1,69 @@
+"""Reads for the campaign pages and the panels campaigns add to the square's pages
+(each a bounded number of queries; the ones on every home page view are cached)."""
+
+from datetime import timedelta
+
+from django.core.cache import cache
+from django.utils import timezone
+
+from campaigns.models import Campaign
+from campaigns.selectors.campaigns import new_voices
+from square.models import Post, User
+
+CURRENT_CACHE_SECONDS = 60
+# The home page keeps showing a campaign's New Voices this long after its end.
+NEW_VOICES_AFTER_END = timedelta(days=30)
+CURRENT_KEY = "campaigns:current"
+
+
+def campaign_public(*, slug: str) -> Campaign | None:
+    """A public campaign without its tiers (pages that do not show the prizes)."""
+    return Campaign.objects.public().filter(slug=slug).first()
+
+
+def current_campaigns() -> list[Campaign]:
+    """Public campaigns that have started and ended at most 30 days ago (or not yet),
+    in one query cached for a minute: what the home page and the compose box need."""
+
+    def load() -> list[Campaign]:
+        now = timezone.now()
+        return list(
+            Campaign.objects.public()
+            .filter(starts_at__lte=now, ends_at__gte=now - NEW_VOICES_AFTER_END)
+            .order_by("-starts_at")
+        )
+
+    return cache.get_or_set(CURRENT_KEY, load, CURRENT_CACHE_SECONDS)
+
+
+def live_campaigns(now=None) -> list[Campaign]:
+    """The campaigns taking entries right now (from the cached `current_campaigns`)."""
+    now = now or timezone.now()
+    return [c for c in current_campaigns() if c.phase(now) == "live"]
+
+
+def new_voices_strip_campaigns(now=None) -> list[Campaign]:
+    """Campaigns whose New Voices strip is on the home page: live, or ended within
+    30 days (by the clock, whatever staff did with the status since)."""
+    now = now or timezone.now()
+    return [
+        c
+        for c in current_campaigns()
+        if c.starts_at <= now <= c.ends_at_inclusive + NEW_VOICES_AFTER_END
+    ]
+
+
+def newest_new_voices(*, campaign: Campaign, limit: int = 5) -> list[Post]:
+    """The few newest New Voices with their authors (one query: no images needed)."""
+    ids = new_voices(campaign=campaign).values("pk")
+    return list(
+        Post.objects.filter(pk__in=ids)
+        .select_related("author")
+        .order_by("-created_at", "-pk")[:limit]
+    )
+
+
+def users_by_id(ids) -> dict[int, User]:
+    """The people of a leaderboard, in one query."""
+    fields = ("id", "username", "display_name", "avatar")
+    return {u.pk: u for u in User.objects.filter(pk__in=list(ids)).only(*fields)}

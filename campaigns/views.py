@@ -1,0 +1,89 @@
+"""The public campaign pages: thin views over the selectors (drafts are 404)."""
+
+from django.http import Http404
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from campaigns import presentation
+from campaigns.models import Campaign
+from campaigns.selectors import (
+    campaign_by_slug,
+    campaign_figures,
+    campaign_list,
+    my_standing,
+    new_voices,
+    ranking,
+)
+from campaigns.selectors.pages import campaign_public, users_by_id
+from square.views.common import render_feed
+
+LEADERBOARD_SIZE = 100
+
+
+def _signed_in(request):
+    return request.user if request.user.is_authenticated else None
+
+
+def _or_404(campaign: Campaign | None) -> Campaign:
+    if campaign is None:
+        raise Http404
+    return campaign
+
+
+@require_GET
+def campaign_index(request):
+    now = timezone.now()
+    rows = [(c, c.phase(now)) for c in campaign_list()]
+    current = [(c, p) for c, p in rows if p in ("live", "scheduled")]
+    past = [(c, p) for c, p in rows if p not in ("live", "scheduled")]
+    return render(request, "campaigns/list.html", {"current": current, "past": past, "now": now})
+
+
+@require_GET
+def detail(request, slug: str):
+    campaign = _or_404(campaign_by_slug(slug=slug))
+    now = timezone.now()
+    user = _signed_in(request)
+    standing = my_standing(campaign=campaign, user=user) if user else None
+    entries = []
+    if standing is not None:
+        entries = [(e, presentation.reasons_text(e, campaign)) for e in standing.entries]
+    context = {
+        "campaign": campaign,
+        "phase": campaign.phase(now),
+        "now": now,
+        "figures": campaign_figures(campaign=campaign),
+        "tiers": campaign.tiers.all(),
+        "standing": standing,
+        "my_entries": entries,
+        "compose_url": presentation.compose_url(campaign),
+    }
+    return render(request, "campaigns/detail.html", context)
+
+
+@require_GET
+def leaderboard(request, slug: str):
+    campaign = _or_404(campaign_public(slug=slug))
+    rows = ranking(campaign)
+    top = rows[:LEADERBOARD_SIZE]
+    user = _signed_in(request)
+    mine = next((s for s in rows if s.user_id == user.pk), None) if user else None
+    people = users_by_id(s.user_id for s in top)
+    context = {
+        "campaign": campaign,
+        "phase": campaign.phase(),
+        "rows": [(s, people.get(s.user_id)) for s in top],
+        "total": len(rows),
+        "mine": mine,
+        "mine_outside": mine is not None and mine.rank > LEADERBOARD_SIZE,
+        "size": LEADERBOARD_SIZE,
+    }
+    return render(request, "campaigns/leaderboard.html", context)
+
+
+@require_GET
+def new_voices_page(request, slug: str):
+    campaign = _or_404(campaign_public(slug=slug))
+    context = {"campaign": campaign, "phase": campaign.phase(), "mark_new": True}
+    return render_feed(request, "campaigns/new_voices.html", new_voices(campaign=campaign), context)
