@@ -87,3 +87,16 @@ def entries_refresh_for_user(*, user: User) -> int:
         entry_refresh(post=entry.post)
         count += 1
     return count
+
+
+@transaction.atomic
+def entries_recheck(*, campaigns) -> int:
+    """Re-judge every entry of these open campaigns with `entry_refresh` (the service the
+    post hook uses), one post at a time — after staff changed the rules before the start,
+    or to repair. Returns how many entries there were."""
+    entries = Entry.objects.filter(campaign__in=campaigns)
+    count = entries.count()
+    posts = Post.objects.filter(pk__in=entries.values("post_id")).order_by("pk")
+    for post in posts.iterator(chunk_size=200):
+        entry_refresh(post=post)
+    return count

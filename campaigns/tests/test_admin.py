@@ -370,16 +370,17 @@ def test_recheck_action_rejudges_entries_of_open_campaigns(admin_client, campaig
     assert any(closed.title in t for t in texts)  # told it was skipped
 
 
-def test_recheck_action_calls_the_entry_service(admin_client, campaign, entries, monkeypatch):
-    seen = []
-    monkeypatch.setattr("campaigns.admin.entry_refresh", lambda *, post: seen.append(post.pk))
+def test_recheck_action_rejudges_every_entry(admin_client, campaign, entries):
+    """Every entry of the campaign is judged again (its judged_at moves), none skipped."""
+    long_ago = timezone.now() - timedelta(days=30)
+    Entry.objects.filter(campaign=campaign).update(judged_at=long_ago)
     admin_client.post(
         "/admin/campaigns/campaign/",
         {"action": "recheck_entries", "_selected_action": [campaign.pk]},
     )
-    assert sorted(seen) == sorted(
-        Entry.objects.filter(campaign=campaign).values_list("post_id", flat=True)
-    )
+    stale = Entry.objects.filter(campaign=campaign, judged_at=long_ago)
+    assert Entry.objects.filter(campaign=campaign).exists()
+    assert not stale.exists()
 
 
 # --- the campaign form ------------------------------------------------------------------

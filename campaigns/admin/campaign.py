@@ -1,0 +1,208 @@
+"""The campaign admin: tiers inline, the rules locked once live, and the dashboard."""
+
+from django.contrib import admin, messages
+from django.contrib.admin import ActionLocation
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Count, Q
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+
+from campaigns.admin.forms import RULE_FIELDS, CampaignForm, TierForm, commitment, phase_label
+from campaigns.dashboard import campaign_dashboard
+from campaigns.models import Campaign, RewardTier
+from campaigns.services import entries_recheck
+from square.templatetags.square import when
+
+
+class RewardTierInline(admin.TabularInline):
+    model = RewardTier
+    form = TierForm
+    extra = 0
+    fields = ("order", "slug", "name", "kind", "winners", "prizes_summary")  # name_en: tier page
+    readonly_fields = ("prizes_summary",)
+    show_change_link = True
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("prizes")
+
+    @admin.display(description=gettext_lazy("prizes"))
+    def prizes_summary(self, obj):
+        if obj.pk is None:
+            return _("Save the campaign, then add prizes.")
+        labels = [(p.label,) for p in obj.prizes.all()] or [(_("none yet"),)]
+        url = reverse("admin:campaigns_rewardtier_change", args=[obj.pk])
+        return format_html(
+            '{}<a href="{}">{}</a>',
+            format_html_join("", "{}<br>", labels),
+            url,
+            _("edit prizes"),
+        )
+
+
+@admin.register(Campaign)
+class CampaignAdmin(admin.ModelAdmin):
+    form = CampaignForm
+    list_display = (
+        "title",
+        "slug",
+        "phase",
+        "starts",
+        "ends",
+        "valid_entries",
+        "dashboard_link",
+    )
+    list_filter = ("status",)
+    search_fields = ("title", "title_en", "slug", "hashtag")
+    ordering = ("-starts_at",)
+    readonly_fields = ("dashboard_link", "commitment", "created_at")
+    fieldsets = (
+        (None, {"fields": ("title", "title_en", "slug", "status", "dashboard_link")}),
+        (gettext_lazy("Texts"), {"fields": ("description", "description_en")}),
+        (
+            gettext_lazy("Window and tags"),
+            {
+                "fields": ("starts_at", "ends_at", "hashtag", "aliases"),
+                "description": gettext_lazy(
+                    "Times are Beijing time (UTC+8). Once the campaign has started, the "
+                    "window, the tags and the entry rules can no longer change."
+                ),
+            },
+        ),
+        (
+            gettext_lazy("Entry rules"),
+            {"fields": ("min_chars", "min_distinct_chars", "exclude_staff")},
+        ),
+        (
+            gettext_lazy("Ranking"),
+            {
+                "fields": (
+                    "posts_cap",
+                    "w_posts",
+                    "w_like",
+                    "w_comment",
+                    "w_repost",
+                    "interactor_cap",
+                    "min_interactor_age_hours",
+                )
+            },
+        ),
+        (gettext_lazy("Draw"), {"fields": ("commitment", "created_at")}),
+    )
+    inlines = [RewardTierInline]
+    actions = ["recheck_entries"]
+
+    def get_queryset(self, request):
+        valid = Count("entries", filter=Q(entries__valid=True))
+        return super().get_queryset(request).annotate(valid_count=valid)
+
+    def get_actions(self, request, action_location=ActionLocation.CHANGE_LIST):
+        actions = super().get_actions(request, action_location=action_location)
+        actions.pop("delete_selected", None)  # see has_delete_permission
+        return actions
+
+    def has_delete_permission(self, request, obj=None):
+        """Only drafts may be deleted: anything else has entries, a published seed
+        commitment and perhaps winners (set it back to draft first if it must go)."""
+        if obj is not None and obj.status != Campaign.Status.DRAFT:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def save_model(self, request, obj, form, change):
+        """A rule change before the start re-judges the entries already made (posts
+        with the tag from before the window), as the post hook would."""
+        with transaction.atomic():
+            super().save_model(request, obj, form, change)
+            rules_changed = any(name in form.changed_data for name in RULE_FIELDS)
+            if change and rules_changed and obj.status == Campaign.Status.SCHEDULED:
+                entries_recheck(campaigns=[obj])
+
+    # --- columns and read-only fields ---
+
+    @admin.display(description=gettext_lazy("phase"))
+    def phase(self, obj):
+        return phase_label(obj)
+
+    @admin.display(description=gettext_lazy("starts"), ordering="starts_at")
+    def starts(self, obj):
+        return when(obj.starts_at, False)
+
+    @admin.display(description=gettext_lazy("ends"), ordering="ends_at")
+    def ends(self, obj):
+        return when(obj.ends_at, False)
+
+    @admin.display(description=gettext_lazy("valid entries"), ordering="valid_count")
+    def valid_entries(self, obj):
+        return getattr(obj, "valid_count", None)
+
+    @admin.display(description=gettext_lazy("dashboard"))
+    def dashboard_link(self, obj):
+        if obj.pk is None:
+            return _("available once the campaign is saved")
+        url = reverse("admin:campaigns_campaign_dashboard", args=[obj.pk])
+        return format_html('<a href="{}">{}</a>', url, _("dashboard"))
+
+    @admin.display(description=gettext_lazy("commitment: SHA-256 of the draw seed"))
+    def commitment(self, obj):
+        if obj.pk is None:
+            return _("made when the campaign is saved")
+        return format_html("<code>{}</code>", commitment(obj.seed))
+
+    # --- actions ---
+
+    @admin.action(
+        description=gettext_lazy("Recheck all entries of the selected open campaigns"),
+        permissions=["change"],
+    )
+    def recheck_entries(self, request, queryset):
+        chosen = list(queryset)
+        open_ = [c for c in chosen if c.status == Campaign.Status.SCHEDULED]
+        frozen = [c for c in chosen if c.status != Campaign.Status.SCHEDULED]
+        if open_:
+            n = entries_recheck(campaigns=open_)
+            message = ngettext(
+                "%(n)d entry rechecked in %(campaigns)s.",
+                "%(n)d entries rechecked in %(campaigns)s.",
+                n,
+            ) % {"n": n, "campaigns": ", ".join(c.title for c in open_)}
+            self.message_user(request, message, messages.SUCCESS)
+        if frozen:
+            message = _("Not rechecked, as their entries are frozen (not open): %(c)s.") % {
+                "c": ", ".join(c.title for c in frozen)
+            }
+            self.message_user(request, message, messages.WARNING)
+
+    # --- the dashboard page ---
+
+    def get_urls(self):
+        dashboard = self.admin_site.admin_view(self.dashboard_view)
+        return [
+            path("<path:object_id>/dashboard/", dashboard, name="campaigns_campaign_dashboard"),
+            *super().get_urls(),
+        ]
+
+    def dashboard_view(self, request, object_id):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        campaign = self.get_object(request, unquote(object_id))
+        if campaign is None:
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+        if not self.has_view_permission(request, campaign):
+            raise PermissionDenied
+        board = campaign_dashboard(campaign)
+        query = f"?campaign__id__exact={campaign.pk}"
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": campaign,
+            "title": _("Dashboard: %(campaign)s") % {"campaign": campaign.title},
+            "board": board,
+            "phase_label": phase_label(campaign, board.now),
+            "entries_url": reverse("admin:campaigns_entry_changelist") + query,
+            "has_change_permission": self.has_change_permission(request, campaign),
+        }
+        return TemplateResponse(request, "admin/campaigns/campaign/dashboard.html", context)
