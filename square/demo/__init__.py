@@ -13,7 +13,7 @@ the services and from the same seed (`interactions.py`; what they say is in `cha
 """
 
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -23,6 +23,7 @@ from django.db import transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from square import hooks
 from square.demo.content import (
     ALTS,
     EMOJI,
@@ -158,6 +159,7 @@ class SeedResult:
     comments: int = 0  # replies included
     reposts: int = 0  # quotes included
     follows: int = 0
+    apps: dict = field(default_factory=dict)  # what other apps' demo seeders added
 
 
 def seed_demo(*, users: int = 40, posts: int = 400, images: bool = True, now=None) -> SeedResult:
@@ -181,11 +183,14 @@ def seed_demo(*, users: int = 40, posts: int = 400, images: bool = True, now=Non
             members = _create_users(specs, rng, images, stored, now)
             count = _create_posts(specs, members, rng, posts, images, stored, now)
             counts = add_interactions(rng, [s.lang for s in specs], members, now)
+            # Apps built on the square (campaigns) add theirs last: the square's own data
+            # and random stream are the same with or without them.
+            apps = hooks.demo_seed(members=members, rng=rng, now=now)
     except BaseException:
         for name in stored:
             default_storage.delete(name)
         raise
-    return SeedResult(True, users, posts, count, admin, **counts)
+    return SeedResult(True, users, posts, count, admin, **counts, apps=apps)
 
 
 def _ensure_admin() -> bool:

@@ -8,7 +8,7 @@ from django.core.management import call_command
 from django.db.models import Count, F, Q
 from django.utils import timezone
 
-from square import demo, selectors
+from square import demo, hooks, selectors
 from square.demo import chatter, content, interactions
 from square.models import (
     Comment,
@@ -23,6 +23,14 @@ from square.models import (
 )
 
 CAMPAIGN_TAG = "我的2026第一帖"
+
+
+@pytest.fixture
+def square_only(monkeypatch):
+    """Seed the square's own demo without what apps add through `hooks.demo_seeders`, for
+    tests of its exact totals and of times relative to `now` (the announced campaign's
+    demo sits at fixed dates). Each app tests its own demo data."""
+    monkeypatch.setattr(hooks, "demo_seeders", [])
 
 
 def _snapshot() -> tuple:
@@ -102,7 +110,7 @@ def _assert_lively_interactions(result, now) -> None:
 
 
 @pytest.mark.django_db
-def test_full_seed_makes_a_lively_square(settings):
+def test_full_seed_makes_a_lively_square(settings, square_only):
     settings.DEBUG = False
     now = timezone.now()
     result = demo.seed_demo(now=now)
@@ -133,7 +141,7 @@ def test_full_seed_makes_a_lively_square(settings):
 
 
 @pytest.mark.django_db
-def test_no_post_uses_the_campaign_tag():
+def test_no_post_uses_the_campaign_tag(square_only):
     demo.seed_demo(users=10, posts=120, images=False)
 
     assert not Post.objects.filter(body__contains=CAMPAIGN_TAG).exists()
@@ -223,7 +231,7 @@ def test_partly_present_demo_data_is_refused():
 
 
 @pytest.mark.django_db
-def test_command_prints_logins_and_is_quick_the_second_time(settings):
+def test_command_prints_logins_and_is_quick_the_second_time(settings, square_only):
     settings.DEBUG = True
     first, second = StringIO(), StringIO()
 
@@ -250,7 +258,7 @@ def test_command_says_when_no_admin_is_made(settings):
 
 
 @pytest.mark.django_db
-def test_interactions_keep_every_counter_exact():
+def test_interactions_keep_every_counter_exact(square_only):
     result = demo.seed_demo(users=10, posts=120, images=False)
 
     assert result.likes == Like.objects.count() > 100
@@ -355,7 +363,7 @@ def test_comments_speak_the_commenters_language_and_do_not_echo():
 
 
 @pytest.mark.django_db
-def test_same_seed_same_interactions_at_any_hour():
+def test_same_seed_same_interactions_at_any_hour(square_only):
     now = timezone.now()
     demo.seed_demo(users=8, posts=80, images=False, now=now)
     first = _interactions(now)
@@ -387,3 +395,21 @@ def test_a_crash_in_the_interactions_leaves_no_rows_and_no_files(settings, monke
     assert not User.objects.exists() and not Post.objects.exists()
     assert not Like.objects.exists() and not Notification.objects.exists()
     assert _media_files(settings) == files_before
+
+
+@pytest.mark.django_db
+def test_app_seeders_run_last_and_are_reported(monkeypatch):
+    calls, out = [], StringIO()
+
+    def seeder(*, members, rng, now):
+        calls.append((len(members), Post.objects.filter(repost_of=None).count(), now))
+        return {"widgets": 3, "widget_likes": rng.randint(5, 5)}
+
+    monkeypatch.setattr(hooks, "demo_seeders", [seeder])
+    now = timezone.now()
+    assert demo.seed_demo(users=4, posts=10, images=False, now=now).apps["widgets"] == 3
+    _wipe()
+    call_command("seed_demo", users=4, posts=10, no_images=True, stdout=out)
+
+    assert calls[0] == (4, 10, now) and len(calls) == 2
+    assert "Apps added 3 widgets and 5 widget likes." in out.getvalue()

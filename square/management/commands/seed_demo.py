@@ -33,6 +33,9 @@ class Command(BaseCommand):
                 f"({result.images} images), {result.likes} likes, {result.comments} comments, "
                 f"{result.reposts} reposts and {result.follows} follows in {seconds:.1f} s."
             )
+            if result.apps:  # other apps' seeders name their counts ("campaign_entries")
+                *most, last = [f"{n} {key.replace('_', ' ')}" for key, n in result.apps.items()]
+                self.stdout.write(f"Apps added {', '.join(most)}{' and ' if most else ''}{last}.")
         else:
             self.stdout.write(f"Demo data already seeded; nothing to do ({seconds:.2f} s).")
         if result.admin:
