@@ -4,6 +4,7 @@ from django.db.models.functions import Length
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from square.models.post import Visibility
 
@@ -58,8 +59,8 @@ class Comment(models.Model):
     objects = CommentQuerySet.as_manager()
 
     class Meta:
-        verbose_name = _("comment")
-        verbose_name_plural = _("comments")
+        verbose_name = pgettext_lazy("model", "comment")
+        verbose_name_plural = pgettext_lazy("model", "comments")
         indexes = [
             models.Index(fields=["post", "parent", "created_at", "id"], name="comment_thread_idx"),
             models.Index(fields=["author", "-created_at"], name="comment_author_idx"),

@@ -3,6 +3,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Like(models.Model):
@@ -15,8 +16,8 @@ class Like(models.Model):
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
 
     class Meta:
-        verbose_name = _("like")
-        verbose_name_plural = _("likes")
+        verbose_name = pgettext_lazy("model", "like")
+        verbose_name_plural = pgettext_lazy("model", "likes")
         constraints = [models.UniqueConstraint(fields=["user", "post"], name="like_once")]
         indexes = [models.Index(fields=["post", "-created_at"], name="like_post_idx")]
 
