@@ -1,6 +1,26 @@
-"""Campaign models: the campaign and its rewards, and one entry per tagged post."""
+"""Campaign models: the campaign and its rewards, one entry per tagged post, and what
+closing and drawing leave behind."""
 
 from campaigns.models.campaign import Campaign, Prize, RewardTier
 from campaigns.models.entry import Entry
+from campaigns.models.results import (
+    AuditEvent,
+    Award,
+    AwardItem,
+    ShippingAddress,
+    Snapshot,
+    TierDraw,
+)
 
-__all__ = ["Campaign", "Entry", "Prize", "RewardTier"]
+__all__ = [
+    "AuditEvent",
+    "Award",
+    "AwardItem",
+    "Campaign",
+    "Entry",
+    "Prize",
+    "RewardTier",
+    "ShippingAddress",
+    "Snapshot",
+    "TierDraw",
+]

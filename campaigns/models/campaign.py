@@ -11,6 +11,10 @@ from django.utils.translation import gettext_lazy as _
 
 from square import text
 
+DEFAULT_ENTROPY_SOURCE = (
+    "The hash of the first Bitcoin block mined at least one hour after the close"
+)
+
 
 def new_seed() -> str:
     """The draw's secret seed, made at creation and committed to by its hash."""
@@ -77,6 +81,18 @@ class Campaign(models.Model):
     )
     seed = models.CharField(_("draw seed"), max_length=64, default=new_seed, editable=False)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    # The close fixes the lists and names where the draw's public randomness will come
+    # from; the draw refuses to run before `entropy_not_before`.
+    entropy_source = models.CharField(
+        _("entropy source"), max_length=300, blank=True, default=DEFAULT_ENTROPY_SOURCE
+    )
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True, editable=False)
+    entropy_not_before = models.DateTimeField(
+        _("entropy not before"), null=True, blank=True, editable=False
+    )
+    entropy = models.CharField(_("entropy"), max_length=200, blank=True, editable=False)
+    drawn_at = models.DateTimeField(_("drawn at"), null=True, blank=True, editable=False)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True, editable=False)
 
     objects = CampaignQuerySet.as_manager()
 
@@ -88,6 +104,12 @@ class Campaign(models.Model):
             models.CheckConstraint(
                 condition=models.Q(ends_at__gt=models.F("starts_at")), name="campaign_ends_after"
             ),
+        ]
+        permissions = [
+            ("close_campaign", _("Can close a campaign")),
+            ("run_draw", _("Can run a campaign's draws")),
+            ("publish_results", _("Can publish a campaign's results")),
+            ("view_shipping_address", _("Can see winners' shipping addresses")),
         ]
 
     def __str__(self) -> str:
@@ -145,6 +167,12 @@ class RewardTier(models.Model):
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     winners = models.PositiveIntegerField(
         _("winners"), null=True, blank=True, help_text=_("Empty: everyone who qualifies.")
+    )
+    alternates = models.PositiveIntegerField(
+        _("alternates"), default=10, help_text=_("Drawn after the winners, to replace any.")
+    )
+    exclude_previous_winners = models.BooleanField(
+        _("exclude winners of earlier tiers"), default=False
     )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 

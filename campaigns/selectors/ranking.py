@@ -140,7 +140,8 @@ def ranking_compute(campaign: Campaign, *, now: datetime | None = None) -> list[
         first_at = field.to_python(first_at)
         if timezone.is_naive(first_at):
             first_at = timezone.make_aware(first_at, UTC)
-        standings.append(Standing(rank, user_id, p, lk, cm, rp, int(pts), int(score), first_at))
+        figures = (int(x) for x in (p, lk, cm, rp, pts, score))  # PostgreSQL SUM: numeric
+        standings.append(Standing(rank, user_id, *figures, first_at))
     return standings
 
 

@@ -1,0 +1,131 @@
+"""Running the draws: every tier's winners from the frozen lists, the committed seed and
+the public entropy typed by staff. Idempotent (a second run changes nothing) and atomic
+(a failure half-way leaves no award; the rerun gives the same winners)."""
+
+from datetime import timedelta
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from campaigns import draw
+from campaigns.models import Award, AwardItem, Campaign, Entry, Prize, RewardTier, TierDraw
+from campaigns.models.results import Snapshot, voucher_code
+from campaigns.services.audit import audit_record
+
+VOUCHER_VALID_FOR = timedelta(days=90)
+TIER_LIST = {
+    RewardTier.Kind.LUCKY_POST_DRAW: Snapshot.Kind.LUCKY_TICKETS,
+    RewardTier.Kind.PARTICIPANT_DRAW: Snapshot.Kind.PARTICIPANT_TICKETS,
+    RewardTier.Kind.LEADERBOARD: Snapshot.Kind.RANKING,
+    RewardTier.Kind.NEWCOMER: Snapshot.Kind.NEWCOMERS,
+}
+DRAWN_KINDS = {RewardTier.Kind.LUCKY_POST_DRAW, RewardTier.Kind.PARTICIPANT_DRAW}
+
+
+def entropy_clean(value: str) -> str:
+    value = (value or "").strip()
+    if not value:
+        raise ValidationError(_("Type the public entropy value (e.g. the block hash)."))
+    if len(value) > 200 or not value.isprintable():
+        raise ValidationError(_("The entropy must be at most 200 printable characters."))
+    return value
+
+
+def _sequence(campaign: Campaign, tier: RewardTier, ids: list[int], entropy: str, skip: int):
+    """The ordered candidates of a tier: drawn picks, or the head of the frozen list.
+    `skip` more than needed, for candidates that cannot win (earlier winners)."""
+    wanted = (tier.winners if tier.winners is not None else len(ids)) + tier.alternates + skip
+    if tier.kind in DRAWN_KINDS:
+        return draw.draw(campaign.seed, entropy, tier.slug, ids, wanted)
+    return ids[:wanted]
+
+
+def _take(tier: RewardTier, sequence: list[int], excluded: set[int], post_authors: dict):
+    """(position, user, post) of the winners: the first eligible candidates in order."""
+    limit = tier.winners if tier.winners is not None else len(sequence)
+    chosen, users = [], set()
+    for position, candidate in enumerate(sequence):
+        if len(chosen) >= limit:
+            break
+        is_post = tier.kind == RewardTier.Kind.LUCKY_POST_DRAW
+        user_id = post_authors[candidate] if is_post else candidate
+        if user_id in users or user_id in excluded:
+            continue  # one award per tier and person; earlier winners if so configured
+        chosen.append((position, user_id, candidate if is_post else None))
+        users.add(user_id)
+    return chosen
+
+
+def award_create(*, tier: RewardTier, user_id: int, post_id, position: int, now) -> Award:
+    """An award with one item per prize of the tier: a fresh voucher code, or the time
+    until which a featured slot shows."""
+    award = Award.objects.create(
+        tier=tier, user_id=user_id, post_id=post_id, position=position, created_at=now
+    )
+    for prize in tier.prizes.all():
+        is_voucher = prize.kind == Prize.Kind.VOUCHER
+        AwardItem.objects.create(
+            award=award,
+            prize=prize,
+            code=voucher_code() if is_voucher else None,
+            amount=prize.amount if is_voucher else None,
+            currency=prize.currency if is_voucher else "",
+            expires_at=now + VOUCHER_VALID_FOR if is_voucher else None,
+            active_until=now + timedelta(days=prize.duration_days) if prize.duration_days else None,
+        )
+    return award
+
+
+def _draw_tiers(campaign: Campaign, entropy: str, now) -> dict:
+    snapshots = {s.kind: s for s in campaign.snapshots.all()}
+    lucky = snapshots[Snapshot.Kind.LUCKY_TICKETS]
+    post_authors = dict(
+        Entry.objects.filter(campaign=campaign, post_id__in=lucky.ids).values_list(
+            "post_id", "author_id"
+        )
+    )
+    won: set[int] = set()
+    summary = {}
+    for tier in campaign.tiers.order_by("order", "id").prefetch_related("prizes"):
+        snapshot = snapshots[TIER_LIST[tier.kind]]
+        excluded = won if tier.exclude_previous_winners else set()
+        sequence = _sequence(campaign, tier, snapshot.ids, entropy, len(excluded))
+        TierDraw.objects.create(tier=tier, snapshot=snapshot, sequence=sequence, drawn_at=now)
+        winners = _take(tier, sequence, excluded, post_authors)
+        for position, user_id, post_id in winners:
+            award_create(tier=tier, user_id=user_id, post_id=post_id, position=position, now=now)
+        won |= {user_id for _p, user_id, _post in winners}
+        summary[tier.slug] = [user_id for _p, user_id, _post in winners]
+    return summary
+
+
+@transaction.atomic
+def draw_run(*, campaign: Campaign, entropy: str, actor=None, now=None) -> Campaign:
+    """Draw every tier of a closed campaign. A campaign already drawn is returned as it
+    is: drawing again never changes a winner. The row lock makes two staff pressing
+    the button at once wait for each other; the second sees it drawn."""
+    if actor is not None and not actor.has_perm("campaigns.run_draw"):
+        raise PermissionDenied(_("You may not run draws."))
+    campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    if campaign.status in (Campaign.Status.DRAWN, Campaign.Status.PUBLISHED):
+        return campaign
+    if campaign.status != Campaign.Status.CLOSED:
+        raise ValidationError(_("Close the campaign before drawing."))
+    now = now or timezone.now()
+    if now < campaign.entropy_not_before:
+        local = timezone.localtime(campaign.entropy_not_before)
+        raise ValidationError(
+            _("The public entropy does not exist before %(when)s (UTC+8).")
+            % {"when": f"{local:%Y-%m-%d %H:%M:%S}"}
+        )
+    entropy = entropy_clean(entropy)
+    summary = _draw_tiers(campaign, entropy, now)
+    campaign.entropy, campaign.status, campaign.drawn_at = entropy, Campaign.Status.DRAWN, now
+    campaign.save(update_fields=["entropy", "status", "drawn_at"])
+    audit_record(
+        campaign=campaign, actor=actor, action="draw", inputs={"entropy": entropy},
+        result={"winners": summary},
+    )  # fmt: skip
+    return campaign
