@@ -1,6 +1,6 @@
 """How campaigns plug into the square (see `square.hooks`). Imported in AppConfig.ready."""
 
-from campaigns import demo, presentation
+from campaigns import demo, notices, presentation
 from campaigns.services import entries_refresh_for_user, entry_refresh
 from square import hooks as square_hooks
 
@@ -15,6 +15,7 @@ def _user_changed(*, user) -> None:
 
 def register() -> None:
     """Idempotent: a second call (tests reloading apps) does not register twice."""
+    notices.register()
     for registry, callback in (
         (square_hooks.post_changed_callbacks, _post_changed),
         (square_hooks.user_changed_callbacks, _user_changed),
