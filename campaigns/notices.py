@@ -5,11 +5,11 @@ from django.utils.html import format_html
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from campaigns.models import Award
 from square import notifications
 
 
 def _describe(group) -> str:
-    from campaigns.models import Award
 
     award = (
         Award.objects.select_related("tier__campaign")
