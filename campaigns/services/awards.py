@@ -76,7 +76,9 @@ def award_disqualify(*, award: Award, reason: str, actor=None, now=None) -> Awar
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError(_("Say why this award is revoked."))
-    award = Award.objects.select_for_update().select_related("tier__draw").get(pk=award.pk)
+    award = (
+        Award.objects.select_for_update(of=("self",)).select_related("tier__draw").get(pk=award.pk)
+    )
     if award.status == Award.Status.REVOKED:
         return None
     now = now or timezone.now()
