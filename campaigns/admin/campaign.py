@@ -12,7 +12,15 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from campaigns.admin.forms import RULE_FIELDS, CampaignForm, TierForm, commitment, phase_label
+from campaigns.admin.forms import (
+    HAND_SET_STATUSES,
+    RULE_FIELDS,
+    CampaignForm,
+    TierForm,
+    commitment,
+    phase_label,
+)
+from campaigns.admin.operations import CampaignOperationsMixin
 from campaigns.dashboard import campaign_dashboard
 from campaigns.models import Campaign, RewardTier
 from campaigns.services import entries_recheck
@@ -45,7 +53,7 @@ class RewardTierInline(admin.TabularInline):
 
 
 @admin.register(Campaign)
-class CampaignAdmin(admin.ModelAdmin):
+class CampaignAdmin(CampaignOperationsMixin, admin.ModelAdmin):
     form = CampaignForm
     list_display = (
         "title",
@@ -60,6 +68,14 @@ class CampaignAdmin(admin.ModelAdmin):
     search_fields = ("title", "title_en", "slug", "hashtag")
     ordering = ("-starts_at",)
     readonly_fields = ("dashboard_link", "commitment", "created_at")
+
+    def get_readonly_fields(self, request, obj=None):
+        """Past `scheduled`, the status belongs to the close/draw/publish operations."""
+        fields = super().get_readonly_fields(request, obj)
+        if obj is not None and obj.status not in HAND_SET_STATUSES:
+            fields = (*fields, "status")
+        return fields
+
     fieldsets = (
         (None, {"fields": ("title", "title_en", "slug", "status", "dashboard_link")}),
         (gettext_lazy("Texts"), {"fields": ("description", "description_en")}),
@@ -94,7 +110,7 @@ class CampaignAdmin(admin.ModelAdmin):
         (gettext_lazy("Draw"), {"fields": ("commitment", "created_at")}),
     )
     inlines = [RewardTierInline]
-    actions = ["recheck_entries"]
+    actions = ["recheck_entries", *CampaignOperationsMixin.operation_actions]
 
     def get_queryset(self, request):
         valid = Count("entries", filter=Q(entries__valid=True))

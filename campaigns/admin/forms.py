@@ -29,6 +29,9 @@ RULE_FIELDS = ("starts_at", "ends_at", "hashtag", "aliases", *ENTRY_RULE_FIELDS)
 TAG_SEPARATORS = re.compile(r"[\s,，、;；]+")
 
 
+HAND_SET_STATUSES = (Campaign.Status.DRAFT, Campaign.Status.SCHEDULED)
+
+
 def commitment(seed: str) -> str:
     """The published commitment to the draw's seed: SHA-256 of its bytes, in hex."""
     return hashlib.sha256(bytes.fromhex(seed)).hexdigest()
@@ -147,6 +150,11 @@ class CampaignForm(forms.ModelForm):
                 self.fields[name].help_text = f"{help_text} {zone}" if help_text else zone
         if "hashtag" in self.fields:
             self.fields["hashtag"].help_text = _("With or without #.")
+        if "status" in self.fields:
+            # Staff choose only draft or scheduled; closed, drawn and published are
+            # reached through the close / draw / publish operations, never typed.
+            status = self.fields["status"]
+            status.choices = [c for c in status.choices if c[0] in HAND_SET_STATUSES]
 
     def clean_hashtag(self):
         return clean_tag(self.cleaned_data["hashtag"])

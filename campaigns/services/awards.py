@@ -106,6 +106,8 @@ def award_disqualify(*, award: Award, reason: str, actor=None, now=None) -> Awar
 @transaction.atomic
 def award_mark(*, award: Award, status: str, actor=None, now=None) -> Award:
     """pending → issued → delivered (never backwards, never for a revoked award)."""
+    if actor is not None and not actor.has_perm("campaigns.change_award"):
+        raise PermissionDenied(_("You may not change awards."))
     order = [Award.Status.PENDING, Award.Status.ISSUED, Award.Status.DELIVERED]
     award = Award.objects.select_for_update().get(pk=award.pk)
     if award.status == Award.Status.REVOKED or status not in order[1:]:

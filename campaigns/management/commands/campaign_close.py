@@ -1,0 +1,45 @@
+"""`manage.py campaign_close <slug>`: freeze an ended campaign's lists, as the admin's
+Close button does (the same service; the audit log records the command line)."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.management.base import BaseCommand, CommandError
+
+from campaigns.admin.operations import error_text, local
+from campaigns.models import Campaign
+from campaigns.services import campaign_close
+
+
+def campaign_for(slug: str) -> Campaign:
+    try:
+        return Campaign.objects.get(slug=slug)
+    except Campaign.DoesNotExist:
+        raise CommandError(f"No campaign with the slug {slug!r}.") from None
+
+
+def run(service, **kwargs):
+    """Call a service; its refusals become a CommandError with the same message."""
+    try:
+        return service(actor=None, **kwargs)
+    except (ValidationError, PermissionDenied) as error:
+        raise CommandError(error_text(error)) from error
+
+
+class Command(BaseCommand):
+    help = "Close an ended campaign: judge every entry a last time and freeze its lists."
+
+    def add_arguments(self, parser):
+        parser.add_argument("slug", help="the campaign's slug")
+
+    def handle(self, *args, slug, **options):
+        campaign = campaign_for(slug)
+        if campaign.closed_at is not None and campaign.status != Campaign.Status.SCHEDULED:
+            self.stdout.write(f"Already closed at {local(campaign.closed_at)}: nothing changed.")
+            return
+        campaign = run(campaign_close, campaign=campaign)
+        self.stdout.write(
+            self.style.SUCCESS(f"Closed {campaign.slug} at {local(campaign.closed_at)}.")
+        )
+        for snapshot in campaign.snapshots.order_by("kind"):
+            self.stdout.write(f"  {snapshot.kind}: {snapshot.size} (SHA-256 {snapshot.digest})")
+        self.stdout.write(f"Entropy source: {campaign.entropy_source}")
+        self.stdout.write(f"The entropy exists after {local(campaign.entropy_not_before)}.")

@@ -1,0 +1,240 @@
+"""The public, verifiable results of a campaign's draws: `results_data` is what
+`/campaigns/<slug>/results.json` serves and what `campaigns/draw.py` checks, and
+`results_page` adds what the results page shows beside it, from the same few queries.
+
+What is public when:
+- from creation: the commitment SHA-256(seed) and where the entropy will come from;
+- from the close: each frozen list (digest, size, download) and when the entropy exists;
+- from the draw (status drawn): the seed and the entropy, so anyone can redo the draws;
+- from publication: the winners and alternates (staff may preview them while drawn).
+"""
+
+from dataclasses import dataclass, field
+
+from django.urls import reverse
+
+from campaigns import draw
+from campaigns.models import Award, Campaign, RewardTier, Snapshot, TierDraw
+from campaigns.services.draws import DRAWN_KINDS, TIER_LIST
+
+REVEALED = (Campaign.Status.DRAWN, Campaign.Status.PUBLISHED)
+FROZEN = (Campaign.Status.CLOSED, *REVEALED)
+
+
+def seed_revealed(campaign: Campaign) -> bool:
+    return campaign.status in REVEALED
+
+
+def lists_frozen(campaign: Campaign) -> bool:
+    return campaign.status in FROZEN
+
+
+def winners_visible(campaign: Campaign, request=None, *, preview: bool = False) -> bool:
+    """Winners are public once published; while drawn, only staff (or a server-side
+    caller passing `preview`) see them."""
+    if campaign.status == Campaign.Status.PUBLISHED:
+        return True
+    if campaign.status != Campaign.Status.DRAWN:
+        return False
+    user = getattr(request, "user", None)
+    return preview or bool(user is not None and user.is_authenticated and user.is_staff)
+
+
+def list_path(campaign: Campaign, kind: str) -> str:
+    return reverse("campaigns:list_download", kwargs={"slug": campaign.slug, "kind": kind})
+
+
+def _url(request, path: str) -> str:
+    return request.build_absolute_uri(path) if request is not None else path
+
+
+def _iso(moment) -> str | None:
+    return moment.isoformat() if moment is not None else None
+
+
+def _tier_draw(tier: RewardTier) -> TierDraw | None:
+    try:
+        return tier.draw
+    except TierDraw.DoesNotExist:
+        return None
+
+
+@dataclass
+class _Loaded:
+    tiers: list[RewardTier]
+    snapshots: dict[str, Snapshot]  # by kind; `body` deferred
+    awards: dict[int, list[Award]] = field(default_factory=dict)  # by tier id, by position
+
+
+def _load(campaign: Campaign, *, shown: bool, for_page: bool) -> _Loaded:
+    """Three queries (four for the page, with the prizes): the tiers with their draws,
+    the snapshots without their bodies, and — only when winners are shown — the awards."""
+    tiers = RewardTier.objects.filter(campaign=campaign).select_related("draw")
+    if for_page:
+        tiers = tiers.prefetch_related("prizes")
+    snapshots = {}
+    if lists_frozen(campaign):
+        deferred = ("body",) if for_page else ("body", "rows")
+        snapshots = {s.kind: s for s in Snapshot.objects.filter(campaign=campaign).defer(*deferred)}
+    loaded = _Loaded(tiers=list(tiers.order_by("order", "id")), snapshots=snapshots)
+    if shown:
+        awards = Award.objects.filter(tier__campaign=campaign).order_by("tier_id", "position")
+        if for_page:
+            awards = awards.select_related("user", "post")
+        for award in awards:
+            loaded.awards.setdefault(award.tier_id, []).append(award)
+    return loaded
+
+
+def _snapshot_of(tier: RewardTier, loaded: _Loaded) -> Snapshot | None:
+    tier_draw = _tier_draw(tier)
+    if tier_draw is not None:
+        found = [s for s in loaded.snapshots.values() if s.pk == tier_draw.snapshot_id]
+        if found:
+            return found[0]
+    return loaded.snapshots.get(TIER_LIST.get(tier.kind))
+
+
+def _tier_data(campaign, tier, loaded, request, shown: bool) -> dict:
+    snapshot = _snapshot_of(tier, loaded)
+    tier_draw = _tier_draw(tier)
+    data = {
+        "slug": tier.slug,
+        "name": tier.name,
+        "name_en": tier.name_en,
+        "kind": tier.kind,
+        "winner_slots": tier.winners,
+        "list": snapshot.kind if snapshot else None,
+        "list_digest": snapshot.digest if snapshot else None,
+        "list_size": snapshot.size if snapshot else None,
+        "list_url": _url(request, list_path(campaign, snapshot.kind)) if snapshot else None,
+    }
+    if tier.kind in DRAWN_KINDS and tier_draw is not None and seed_revealed(campaign):
+        data["drawn"] = len(tier_draw.sequence)
+    awards = loaded.awards.get(tier.pk, [])
+    kept = [a for a in awards if a.status != Award.Status.REVOKED]
+    data["winners"] = [
+        {"user_id": a.user_id, "post_id": a.post_id, "position": a.position} for a in kept
+    ]
+    data["alternates"] = []
+    if shown and tier.kind in DRAWN_KINDS and tier_draw is not None:
+        # The picks after the first `winners` slots, in drawn order: the queue a revoked
+        # winner's replacement is taken from (skipping anyone already awarded in the tier).
+        sequence = tier_draw.sequence
+        cut = len(sequence) if tier.winners is None else min(tier.winners, len(sequence))
+        data["alternates"] = list(sequence[cut:])
+    data["revoked"] = len(awards) - len(kept)
+    return data
+
+
+def _results(campaign: Campaign, loaded: _Loaded, request, shown: bool) -> dict:
+    revealed = seed_revealed(campaign)
+    return {
+        "campaign": campaign.slug,
+        "title": campaign.title,
+        "status": campaign.status,
+        "commitment": draw.commitment(campaign.seed),
+        "seed": campaign.seed if revealed else None,
+        "entropy": (campaign.entropy or None) if revealed else None,
+        "entropy_source": campaign.entropy_source,
+        "entropy_not_before": _iso(campaign.entropy_not_before),
+        "closed_at": _iso(campaign.closed_at),
+        "drawn_at": _iso(campaign.drawn_at) if revealed else None,
+        "published_at": _iso(campaign.published_at),
+        "algorithm": draw.ALGORITHM,
+        "winners_shown": shown,
+        "tiers": [_tier_data(campaign, tier, loaded, request, shown) for tier in loaded.tiers],
+    }
+
+
+def results_data(campaign: Campaign, request=None, *, preview: bool = False) -> dict:
+    """Everything `draw.verify` needs, and what the results page shows beside it.
+
+    `list_url` is absolute when a request is given, else a path on the site. Before the
+    draw `seed` and `entropy` are null; winners and alternates are empty until the
+    results are published (or previewed by staff, or with `preview`). Each winner's
+    `position` is its index in the tier's sequence (the draw's picks, the ranking, the
+    newcomers); revoked awards are left out, their replacements come later in it.
+    """
+    shown = winners_visible(campaign, request, preview=preview)
+    loaded = _load(campaign, shown=shown, for_page=False)
+    return _results(campaign, loaded, request, shown)
+
+
+# --- the page -----------------------------------------------------------------------------
+
+RANKING_COLUMNS = ("user_id", "posts", "likes", "comments", "reposts", "score", "rank")
+
+
+@dataclass
+class TierResult:
+    tier: RewardTier
+    data: dict
+    snapshot: Snapshot | None
+    rows: list = field(default_factory=list)  # (award, extra) per shown winner
+
+
+@dataclass
+class ResultsPage:
+    data: dict
+    tiers: list[TierResult]
+    lists: list[tuple[Snapshot, str]]  # each frozen list and its download path
+    winners_shown: bool
+    preview: bool  # winners shown to staff before publication
+
+    @property
+    def revoked(self) -> int:
+        return sum(t.data["revoked"] for t in self.tiers)
+
+
+def _page_rows(tier: RewardTier, awards: list[Award], snapshot: Snapshot | None) -> list:
+    kept = [a for a in awards if a.status != Award.Status.REVOKED]
+    rows = snapshot.rows if snapshot is not None else []
+    if tier.kind == RewardTier.Kind.LEADERBOARD:
+        figures = [
+            dict(zip(RANKING_COLUMNS, rows[a.position], strict=False))
+            if a.position < len(rows)
+            else {}
+            for a in kept
+        ]
+        return list(zip(kept, figures, strict=True))
+    if tier.kind == RewardTier.Kind.NEWCOMER:
+        first_posts = {row[0]: row[1] for row in rows if len(row) > 1}
+        return [(a, first_posts.get(a.user_id)) for a in kept]
+    return [(a, None) for a in kept]
+
+
+def results_page(campaign: Campaign, request) -> ResultsPage:
+    """The results page: the same data as results.json plus the people, posts, prizes
+    and ranking figures to show (five queries whatever the number of awards)."""
+    shown = winners_visible(campaign, request)
+    loaded = _load(campaign, shown=shown, for_page=True)
+    data = _results(campaign, loaded, request, shown)
+    tiers = []
+    for tier, tier_data in zip(loaded.tiers, data["tiers"], strict=True):
+        snapshot = _snapshot_of(tier, loaded)
+        rows = _page_rows(tier, loaded.awards.get(tier.pk, []), snapshot) if shown else []
+        tiers.append(TierResult(tier=tier, data=tier_data, snapshot=snapshot, rows=rows))
+    order = [k for k in Snapshot.Kind.values if k in loaded.snapshots]
+    lists = [(loaded.snapshots[k], list_path(campaign, k)) for k in order]
+    preview = shown and campaign.status != Campaign.Status.PUBLISHED
+    return ResultsPage(data=data, tiers=tiers, lists=lists, winners_shown=shown, preview=preview)
+
+
+def fairness_box(campaign: Campaign) -> dict:
+    """The campaign page's small fairness box: the commitment from creation on, the
+    entropy source, and once closed the lists' digests (one query, only then)."""
+    lists = []
+    if lists_frozen(campaign):
+        snapshots = Snapshot.objects.filter(campaign=campaign).only("kind", "digest", "size")
+        by_kind = {s.kind: s for s in snapshots}
+        lists = [(by_kind[k], list_path(campaign, k)) for k in Snapshot.Kind.values if k in by_kind]
+    return {
+        "commitment": draw.commitment(campaign.seed),
+        "entropy_source": campaign.entropy_source,
+        "entropy_not_before": campaign.entropy_not_before,
+        "closed_at": campaign.closed_at,
+        "frozen": lists_frozen(campaign),
+        "revealed": seed_revealed(campaign),
+        "lists": lists,
+    }

@@ -1,0 +1,90 @@
+"""The public results of a campaign's draws: the page, the same data as JSON for
+machines, each frozen list as the exact bytes its digest covers, and the verifier
+script itself (drafts are 404; see `campaigns.selectors.results` for what shows when)."""
+
+from pathlib import Path
+
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.cache import patch_cache_control
+from django.views.decorators.http import require_GET
+
+from campaigns import draw
+from campaigns.models import Campaign, Snapshot
+from campaigns.selectors.pages import campaign_public
+from campaigns.selectors.results import lists_frozen, results_data, results_page
+
+SCRIPT = Path(draw.__file__)
+
+
+def _public_or_404(slug: str) -> Campaign:
+    campaign = campaign_public(slug=slug)
+    if campaign is None:
+        raise Http404
+    return campaign
+
+
+def _open_to_all(response, *, private: bool = False):
+    """Public data any site or script may read; a staff preview is never cached."""
+    if private:
+        patch_cache_control(response, private=True, no_store=True)
+    else:
+        response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+@require_GET
+def results(request, slug: str):
+    campaign = _public_or_404(slug)
+    page = results_page(campaign, request)
+    json_url = request.build_absolute_uri(reverse("campaigns:results_json", args=[slug]))
+    context = {
+        "campaign": campaign,
+        "phase": campaign.phase(),
+        "page": page,
+        "data": page.data,
+        "json_url": json_url,
+        "verify_command": f"python3 campaigns/draw.py {json_url}",
+        "script_url": reverse("campaigns:draw_script"),
+    }
+    response = render(request, "campaigns/results.html", context)
+    if page.preview:
+        patch_cache_control(response, private=True, no_store=True)
+    return response
+
+
+@require_GET
+def results_json(request, slug: str):
+    campaign = _public_or_404(slug)
+    data = results_data(campaign, request)
+    shown_early = data["winners_shown"] and campaign.status != Campaign.Status.PUBLISHED
+    response = JsonResponse(data, json_dumps_params={"ensure_ascii": False})
+    return _open_to_all(response, private=shown_early)
+
+
+@require_GET
+def list_download(request, slug: str, kind: str):
+    """A frozen list: one id and "\\n" per line, the exact bytes of its digest. Served
+    from the close on (404 before, and for kinds that do not exist)."""
+    if kind not in Snapshot.Kind.values:
+        raise Http404
+    campaign = _public_or_404(slug)
+    if not lists_frozen(campaign):
+        raise Http404
+    snapshot = Snapshot.objects.filter(campaign=campaign, kind=kind).only("body").first()
+    if snapshot is None:
+        raise Http404
+    response = HttpResponse(
+        snapshot.body.encode("ascii"), content_type="text/plain; charset=us-ascii"
+    )
+    response["Content-Disposition"] = f'inline; filename="{campaign.slug}-{kind}.txt"'
+    return _open_to_all(response)
+
+
+@require_GET
+def draw_script(request):
+    """The verifier, as the server runs it: save it and run it with python3."""
+    response = HttpResponse(SCRIPT.read_bytes(), content_type="text/plain; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="draw.py"'
+    return _open_to_all(response)
