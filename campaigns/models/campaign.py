@@ -7,12 +7,13 @@ from django.db.models.signals import pre_save
 from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from square import text
 
-DEFAULT_ENTROPY_SOURCE = (
-    "The hash of the first Bitcoin block mined at least one hour after the close"
+DEFAULT_ENTROPY_SOURCE = gettext_lazy(
+    "the hash of the first Bitcoin block mined at least one hour after the close"
 )
 
 
@@ -84,7 +85,10 @@ class Campaign(models.Model):
     # The close fixes the lists and names where the draw's public randomness will come
     # from; the draw refuses to run before `entropy_not_before`.
     entropy_source = models.CharField(
-        _("entropy source"), max_length=300, blank=True, default=DEFAULT_ENTROPY_SOURCE
+        _("entropy source"),
+        max_length=300,
+        blank=True,
+        help_text=_("Empty: the first Bitcoin block mined at least one hour after the close."),
     )
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True, editable=False)
     entropy_not_before = models.DateTimeField(
@@ -127,6 +131,12 @@ class Campaign(models.Model):
         keys = [text.tag_key(self.hashtag.lstrip("#＃"))]
         keys += [text.tag_key(a.lstrip("#＃")) for a in self.aliases or []]
         return list(dict.fromkeys(k for k in keys if k))
+
+    @property
+    def entropy_source_text(self) -> str:
+        """Where the draw's public randomness comes from, in the reader's language when
+        it is the default."""
+        return self.entropy_source or str(DEFAULT_ENTROPY_SOURCE)
 
     @property
     def ends_at_inclusive(self):

@@ -136,7 +136,7 @@ def _results(campaign: Campaign, loaded: _Loaded, request, shown: bool) -> dict:
         "commitment": draw.commitment(campaign.seed),
         "seed": campaign.seed if revealed else None,
         "entropy": (campaign.entropy or None) if revealed else None,
-        "entropy_source": campaign.entropy_source,
+        "entropy_source": campaign.entropy_source_text,
         "entropy_not_before": _iso(campaign.entropy_not_before),
         "closed_at": _iso(campaign.closed_at),
         "drawn_at": _iso(campaign.drawn_at) if revealed else None,
@@ -231,7 +231,7 @@ def fairness_box(campaign: Campaign) -> dict:
         lists = [(by_kind[k], list_path(campaign, k)) for k in Snapshot.Kind.values if k in by_kind]
     return {
         "commitment": draw.commitment(campaign.seed),
-        "entropy_source": campaign.entropy_source,
+        "entropy_source": campaign.entropy_source_text,
         "entropy_not_before": campaign.entropy_not_before,
         "closed_at": campaign.closed_at,
         "frozen": lists_frozen(campaign),

@@ -89,6 +89,7 @@ def campaign_close(*, campaign: Campaign, actor=None, now=None) -> Campaign:
         actor=actor,
         action="close",
         result={
+            "commitment": draw.commitment(campaign.seed),  # on record before any entropy
             "entries_checked": checked,
             "lists": {k: {"size": s.size, "digest": s.digest} for k, s in snapshots.items()},
             "entropy_not_before": campaign.entropy_not_before.isoformat(),

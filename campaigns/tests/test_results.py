@@ -129,7 +129,7 @@ def test_results_json_has_everything_the_verifier_needs(client, setup):
     assert data["commitment"] == hashlib.sha256(bytes.fromhex(campaign.seed)).hexdigest()
     assert (data["seed"], data["entropy"]) == (campaign.seed, ENTROPY)
     assert data["algorithm"] == draw.ALGORITHM and "v1" in data["algorithm"]
-    assert data["entropy_source"] == campaign.entropy_source
+    assert data["entropy_source"] == campaign.entropy_source_text
     assert data["closed_at"] and data["entropy_not_before"] and data["winners_shown"]
     lists = {s.kind: s for s in campaign.snapshots.all()}
     tiers = {t["slug"]: t for t in data["tiers"]}

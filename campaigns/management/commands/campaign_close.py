@@ -41,5 +41,5 @@ class Command(BaseCommand):
         )
         for snapshot in campaign.snapshots.order_by("kind"):
             self.stdout.write(f"  {snapshot.kind}: {snapshot.size} (SHA-256 {snapshot.digest})")
-        self.stdout.write(f"Entropy source: {campaign.entropy_source}")
+        self.stdout.write(f"Entropy source: {campaign.entropy_source_text}")
         self.stdout.write(f"The entropy exists after {local(campaign.entropy_not_before)}.")

@@ -26,7 +26,9 @@ class Command(BaseCommand):
                 "no winner changed."
             )
             return
-        self.stderr.write(f"Drawing {campaign.slug} (entropy source: {campaign.entropy_source})…")
+        self.stderr.write(
+            f"Drawing {campaign.slug} (entropy source: {campaign.entropy_source_text})…"
+        )
         campaign = run(draw_run, campaign=campaign, entropy=entropy)
         self.stdout.write(
             self.style.SUCCESS(
