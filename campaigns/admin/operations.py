@@ -26,7 +26,6 @@ from campaigns.admin.forms import phase_label
 from campaigns.exports import can_see_addresses, export_response
 from campaigns.models import Award, Campaign, Entry, Snapshot
 from campaigns.services import campaign_close, draw_run, results_publish
-from campaigns.services.close import ENTROPY_DELAY
 
 
 def local(moment) -> str:
@@ -281,7 +280,7 @@ class CampaignOperationsMixin:
             "valid_entries": Entry.objects.filter(campaign=campaign, valid=True).count(),
             "snapshots": list(campaign.snapshots.order_by("kind")),
             "tiers": tier_summaries(campaign),
-            "entropy_delay_hours": int(ENTROPY_DELAY.total_seconds() // 3600),
+            "entropy_delay_minutes": campaign.entropy_delay_minutes,
             "entropy_ready": campaign.entropy_not_before is not None
             and now >= campaign.entropy_not_before,
             "with_addresses": can_see_addresses(request.user),

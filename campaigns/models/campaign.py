@@ -90,6 +90,12 @@ class Campaign(models.Model):
         blank=True,
         help_text=_("Empty: the first Bitcoin block mined at least one hour after the close."),
     )
+    entropy_delay_minutes = models.PositiveIntegerField(
+        _("entropy delay (minutes)"),
+        default=60,
+        validators=[MinValueValidator(1)],
+        help_text=_("The draw may run this long after the close, once the entropy exists."),
+    )
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True, editable=False)
     entropy_not_before = models.DateTimeField(
         _("entropy not before"), null=True, blank=True, editable=False

@@ -20,8 +20,6 @@ from campaigns.services.audit import audit_record
 from campaigns.services.entries import entries_recheck
 from square.models import User
 
-ENTROPY_DELAY = timedelta(hours=1)
-
 
 def _freeze(campaign: Campaign, kind: str, ids: list[int], rows=None) -> Snapshot:
     body = draw.list_bytes(ids).decode("ascii")
@@ -82,7 +80,7 @@ def campaign_close(*, campaign: Campaign, actor=None, now=None) -> Campaign:
     snapshots = _freeze_all(campaign)
     campaign.status = Campaign.Status.CLOSED
     campaign.closed_at = now
-    campaign.entropy_not_before = now + ENTROPY_DELAY
+    campaign.entropy_not_before = now + timedelta(minutes=campaign.entropy_delay_minutes)
     campaign.save(update_fields=["status", "closed_at", "entropy_not_before"])
     audit_record(
         campaign=campaign,
