@@ -16,11 +16,12 @@ from django.utils.translation import gettext as _
 
 from campaigns import rules
 from campaigns.models import Campaign, Entry
-from campaigns.selectors import entries_for_posts
-from campaigns.selectors.pages import (
-    live_campaigns,
-    new_voices_strip_campaigns,
-    newest_new_voices,
+from campaigns.selectors.pages import NEW_VOICES_AFTER_END, newest_new_voices
+from campaigns.selectors.rewards import (
+    entries_for_cards,
+    featured_home_items,
+    home_campaigns,
+    picks,
 )
 from square.hooks import Badge
 
@@ -72,9 +73,10 @@ def reasons_text(entry: Entry, campaign: Campaign) -> list[str]:
 
 
 def card_badges(*, posts, viewer) -> dict:
-    """{post id: [Badge]}: "counts for #tag" on valid entries for everyone; the author
-    also sees why an entry does not count. One query for the whole page. A plain
-    repost's card shows its original, so the originals' entries are read too."""
+    """{post id: [Badge]}: "精选 Featured" on posts featured on the home page right now,
+    "counts for #tag" on valid entries for everyone; the author also sees why an entry
+    does not count. One query for the whole page. A plain repost's card shows its
+    original, so the originals' entries are read too."""
     ids = set()
     for post in posts:
         ids.add(post.pk)
@@ -82,7 +84,9 @@ def card_badges(*, posts, viewer) -> dict:
             ids.add(post.repost_of_id)
     viewer_id = viewer.pk if viewer is not None and viewer.is_authenticated else None
     badges: dict[int, list[Badge]] = {}
-    entries = sorted(entries_for_posts(post_ids=ids), key=lambda e: (e.post_id, e.campaign_id))
+    entries = sorted(entries_for_cards(post_ids=ids), key=lambda e: (e.post_id, e.campaign_id))
+    for post_id in dict.fromkeys(e.post_id for e in entries if e.is_featured):
+        badges[post_id] = [Badge(text=_("精选 Featured"))]
     for entry in entries:
         campaign = entry.campaign
         url = campaign.get_absolute_url()
@@ -114,7 +118,8 @@ def counter_labels() -> dict:
 
 def compose_context(*, request) -> dict:
     """The live campaigns for the compose counter (nothing when none is live)."""
-    live = live_campaigns()
+    now = timezone.now()
+    live = [c for c in home_campaigns() if c.phase(now) == "live"]
     if not live:
         return {}
     campaigns = [
@@ -146,18 +151,51 @@ def _panel(campaign: Campaign, now) -> str:
     return render_to_string("campaigns/home_panel.html", context)
 
 
-def home_panels(*, request) -> str:
-    """The New Voices strips (one per campaign that is live or ended within 30 days) as
-    one HTML string — `square.hooks.home_panels` takes one panel per provider — cached
-    for a minute per language, so the home page stays cheap."""
-    campaigns = new_voices_strip_campaigns()
-    if not campaigns:
+def _featured(campaigns: list[Campaign], now) -> str:
+    """The 推荐 Featured slot and the 精选 Picks section ("" when nothing is featured)."""
+    ids = [c.pk for c in campaigns]
+    slots = featured_home_items(campaign_ids=ids, now=now)
+    shown, picked = set(), []
+    for entry in picks(campaign_ids=ids, now=now):
+        if entry.post_id not in shown:  # a post may be an entry of two campaigns
+            shown.add(entry.post_id)
+            picked.append(entry.post)
+    if not slots and not picked:
         return ""
-    key = f"campaigns:home-panels:{get_language()}:" + ",".join(str(c.pk) for c in campaigns)
+    context = {
+        "slots": [
+            {"post": item.award.post, "campaign": localized(item.award.tier.campaign, "title")}
+            for item in slots
+        ],
+        "picks": picked,
+    }
+    return render_to_string("campaigns/home_featured.html", context)
+
+
+def home_panels(*, request) -> str:
+    """The home page's panels as one HTML string (`square.hooks.home_panels` takes one
+    per provider): the 推荐 Featured slot and 精选 Picks of published campaigns with an
+    active featured prize, then the New Voices strips (one per campaign that is live or
+    ended within 30 days). Cached for a minute per language: on a cold cache the home
+    page pays one query (`home_campaigns`, shared with the compose counter) when
+    nothing is featured or in its window, and a few more when something is."""
+    now = timezone.now()
+    campaigns = home_campaigns()
+    strips = [
+        c for c in campaigns if c.starts_at <= now <= c.ends_at_inclusive + NEW_VOICES_AFTER_END
+    ]
+    featured = [c for c in campaigns if c.has_featured and c.status == Campaign.Status.PUBLISHED]
+    if not strips and not featured:
+        return ""
+    key = "campaigns:home-panels:{}:{}:{}".format(
+        get_language(),
+        ",".join(str(c.pk) for c in featured),
+        ",".join(str(c.pk) for c in strips),
+    )
     html = cache.get(key)
     if html is None:
-        now = timezone.now()
-        html = "".join(_panel(c, now) for c in campaigns)
+        html = _featured(featured, now) if featured else ""
+        html += "".join(_panel(c, now) for c in strips)
         cache.set(key, html, PANEL_CACHE_SECONDS)
     return mark_safe(html)  # our own templates, rendered with autoescape
 

@@ -25,6 +25,7 @@ urlpatterns = [
     path("comments/<int:pk>/delete/", interactions.comment_remove, name="comment_delete"),
     path("notifications/", notifications.index, name="notifications"),
     path("campaigns/", include("campaigns.urls")),
+    path("me/", include("campaigns.urls_me")),
     path("u/<str:username>/", accounts.profile, name="profile"),
     path("u/<str:username>/follow/", interactions.follow, name="follow"),
     path("u/<str:username>/followers/", accounts.followers, name="followers"),

@@ -1,0 +1,197 @@
+"""Reads for the winners' side: a member's rewards, and what is featured on the home page.
+
+"Featured" comes from active award items of published campaigns (`active_until` still
+ahead, the award not revoked):
+- featured_home: the award's post, in the home page's 推荐 Featured slot;
+- featured_posts: the winner's `PICKS_PER_WINNER` best valid entries of that campaign
+  (by likes + comments + reposts, ties to the newer post), in the 精选 Picks section.
+Both are marked on their cards. Every read here is a fixed number of queries.
+"""
+
+from django.core.cache import cache
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from campaigns.models import Award, AwardItem, Campaign, Entry, Prize
+from campaigns.selectors.pages import NEW_VOICES_AFTER_END
+from square.models import Post
+
+PICKS_PER_WINNER = 5
+HOME_CACHE_SECONDS = 60
+HOME_KEY = "campaigns:home"
+FEATURED_KINDS = (Prize.Kind.FEATURED_HOME, Prize.Kind.FEATURED_POSTS)
+PUBLISHED_POST = Post.Status.PUBLISHED
+
+
+# --- a member's rewards ------------------------------------------------------------------
+
+
+def rewards_for_user(*, user) -> list[Award]:
+    """The member's awards in campaigns whose results are published (never before),
+    newest campaign first, with their items, prizes, post and address: two queries."""
+    items = AwardItem.objects.select_related("prize").order_by("prize__id", "pk")
+    return list(
+        Award.objects.filter(user=user, tier__campaign__status=Campaign.Status.PUBLISHED)
+        .select_related("tier__campaign", "post", "address")
+        .prefetch_related(Prefetch("items", queryset=items))
+        .order_by(
+            "-tier__campaign__published_at",
+            "-tier__campaign__starts_at",
+            "-tier__campaign_id",
+            "tier__order",
+            "tier_id",
+        )
+    )
+
+
+def award_of_user(*, user, pk: int) -> Award | None:
+    """One of the member's own awards in a published campaign (None for anyone else's)."""
+    return (
+        Award.objects.filter(pk=pk, user=user, tier__campaign__status=Campaign.Status.PUBLISHED)
+        .select_related("tier__campaign")
+        .first()
+    )
+
+
+# --- what is featured now ----------------------------------------------------------------
+
+
+def active_items(now) -> QuerySet:
+    """Award items still showing: published campaign, award not revoked, not expired."""
+    return AwardItem.objects.filter(
+        active_until__gt=now, award__tier__campaign__status=Campaign.Status.PUBLISHED
+    ).exclude(award__status=Award.Status.REVOKED)
+
+
+def _score():
+    return F("post__like_count") + F("post__comment_count") + F("post__repost_count")
+
+
+def _with_pick(qs: QuerySet, now) -> QuerySet:
+    """Annotate entries with what `PICK` needs: their score, whether their author holds
+    an active featured_posts item of that campaign (`pick_winner`), and how many of the
+    author's valid entries there rank above them (`pick_better`)."""
+    winner = active_items(now).filter(
+        prize__kind=Prize.Kind.FEATURED_POSTS,
+        award__user_id=OuterRef("author_id"),
+        award__tier__campaign_id=OuterRef("campaign_id"),
+    )
+    better = (
+        Entry.objects.filter(
+            campaign_id=OuterRef("campaign_id"),
+            author_id=OuterRef("author_id"),
+            valid=True,
+            post__status=PUBLISHED_POST,
+        )
+        .annotate(other_score=_score(), other_at=F("post__created_at"))
+        .filter(
+            Q(other_score__gt=OuterRef("pick_score"))
+            | Q(other_score=OuterRef("pick_score"), other_at__gt=OuterRef("pick_at"))
+            | Q(
+                other_score=OuterRef("pick_score"),
+                other_at=OuterRef("pick_at"),
+                post_id__gt=OuterRef("post_id"),
+            )
+        )
+        .order_by()
+        .values("author_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return qs.annotate(
+        pick_score=_score(),
+        pick_at=F("post__created_at"),
+        pick_winner=Exists(winner),
+        pick_better=Coalesce(Subquery(better, output_field=IntegerField()), Value(0)),
+    )
+
+
+# A pick: a valid entry of a published post by such a winner, among their best few.
+PICK = Q(
+    valid=True, post__status=PUBLISHED_POST, pick_winner=True, pick_better__lt=PICKS_PER_WINNER
+)
+
+
+def entries_for_cards(*, post_ids, now=None) -> list[Entry]:
+    """The entries of these posts in public campaigns (as `entries_for_posts`), each
+    annotated `is_featured`: its post is in a Featured slot or among the Picks right
+    now. Still one query for the whole page (the checks are subqueries)."""
+    now = now or timezone.now()
+    home = active_items(now).filter(
+        prize__kind=Prize.Kind.FEATURED_HOME, award__post_id=OuterRef("post_id")
+    )
+    qs = (
+        Entry.objects.filter(post_id__in=list(post_ids))
+        .exclude(campaign__status=Campaign.Status.DRAFT)
+        .select_related("campaign")
+    )
+    return list(
+        _with_pick(qs, now).annotate(
+            is_featured=Case(
+                When(Q(post__status=PUBLISHED_POST) & (Exists(home) | PICK), then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            )
+        )
+    )
+
+
+def home_campaigns(now=None) -> list[Campaign]:
+    """What the home page and the compose box need, in one query cached for a minute:
+    public campaigns that have started and ended at most 30 days ago (or not yet) —
+    the New Voices strips and the compose counter — and published campaigns with an
+    active featured prize (annotated `has_featured`), newest first."""
+
+    def load() -> list[Campaign]:
+        moment = timezone.now()
+        featured = active_items(moment).filter(
+            prize__kind__in=FEATURED_KINDS, award__tier__campaign_id=OuterRef("pk")
+        )
+        window = Q(starts_at__lte=moment, ends_at__gte=moment - NEW_VOICES_AFTER_END)
+        return list(
+            Campaign.objects.public()
+            .annotate(has_featured=Exists(featured))
+            .filter(window | Q(status=Campaign.Status.PUBLISHED, has_featured=True))
+            .order_by("-starts_at", "-pk")
+        )
+
+    return cache.get_or_set(HOME_KEY, load, HOME_CACHE_SECONDS)
+
+
+def featured_home_items(*, campaign_ids, now=None) -> list[AwardItem]:
+    """Active featured_home items of these campaigns whose post is still published, with
+    the post, its author and the campaign (one query), newest award first."""
+    now = now or timezone.now()
+    return list(
+        active_items(now)
+        .filter(
+            prize__kind=Prize.Kind.FEATURED_HOME,
+            award__tier__campaign_id__in=list(campaign_ids),
+            award__post__status=PUBLISHED_POST,
+        )
+        .select_related("award__post__author", "award__tier__campaign")
+        .order_by("-award__created_at", "-pk")
+    )
+
+
+def picks(*, campaign_ids, now=None) -> list[Entry]:
+    """Every featured_posts winner's best valid entries in these campaigns, with post
+    and author (one query), best first (likes + comments + reposts, then newer)."""
+    now = now or timezone.now()
+    qs = Entry.objects.filter(campaign_id__in=list(campaign_ids)).select_related("post__author")
+    return list(_with_pick(qs, now).filter(PICK).order_by("-pick_score", "-pick_at", "-post_id"))
