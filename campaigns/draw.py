@@ -22,9 +22,9 @@ The algorithm (square-draw v1):
 import hashlib
 import hmac
 import json
+import os
 import sys
 import urllib.parse
-import urllib.request
 from collections.abc import Iterable, Iterator, Sequence
 
 ALGORITHM = "square-draw v1 (HMAC-SHA256 stream, Fisher-Yates with rejection sampling)"
@@ -87,6 +87,8 @@ def _fetch(url: str) -> bytes:
     if "://" not in url:
         with open(url, "rb") as handle:
             return handle.read()
+    import urllib.request
+
     with urllib.request.urlopen(url, timeout=60) as response:
         return response.read()
 
@@ -134,7 +136,15 @@ def verify(results: dict, fetch=_fetch, base: str = "") -> list[str]:
     return problems
 
 
+def _safe_path() -> None:
+    """Run as `python3 campaigns/draw.py`, Python puts this folder first on the path,
+    and its `selectors` package would shadow the standard library's (which urllib needs)."""
+    here = os.path.dirname(os.path.abspath(__file__))
+    sys.path[:] = [p for p in sys.path if os.path.abspath(p or os.curdir) != here]
+
+
 def main(argv: list[str]) -> int:
+    _safe_path()
     if len(argv) != 2:
         print("usage: python3 draw.py <results.json URL or file>", file=sys.stderr)
         return 2

@@ -207,7 +207,7 @@ def test_the_shipped_script_runs_without_django(tmp_path):
     (tmp_path / "results.json").write_text(json.dumps(results))
     script = Path(draw.__file__)
     ok = subprocess.run(
-        [sys.executable, "-I", str(script), str(tmp_path / "results.json")],
+        [sys.executable, str(script), str(tmp_path / "results.json")],
         capture_output=True,
         text=True,
         check=False,
@@ -216,7 +216,7 @@ def test_the_shipped_script_runs_without_django(tmp_path):
     assert "all checks passed" in ok.stdout
     (tmp_path / "lucky.txt").write_bytes(files["lucky.txt"] + b"1000000\n")
     bad = subprocess.run(
-        [sys.executable, "-I", str(script), str(tmp_path / "results.json")],
+        [sys.executable, str(script), str(tmp_path / "results.json")],
         capture_output=True,
         text=True,
         check=False,

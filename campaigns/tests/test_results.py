@@ -111,7 +111,7 @@ def save_for_the_script(tmp_path: Path, data: dict, campaign: Campaign) -> Path:
 def run_script(path: Path) -> subprocess.CompletedProcess:
     script = Path(draw.__file__)
     return subprocess.run(
-        [sys.executable, "-I", str(script), str(path)], capture_output=True, text=True, check=False
+        [sys.executable, str(script), str(path)], capture_output=True, text=True, check=False
     )
 
 
