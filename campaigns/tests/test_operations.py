@@ -9,6 +9,7 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.core.management import CommandError, call_command
 from django.urls import reverse
+from django.utils import translation
 
 from campaigns.models import AuditEvent, Award, Campaign, ShippingAddress, Snapshot
 from campaigns.tests.factories import (
@@ -55,6 +56,14 @@ def setup(db):
             if fan.pk != post.author_id:
                 like_at(fan, post)
     return campaign
+
+
+@pytest.fixture(autouse=True)
+def _in_english(client):
+    """These tests read the staff pages' and commands' English wording."""
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
