@@ -143,3 +143,30 @@ def repost_at(user: User, post: Post, at: datetime | None = None, quote: str = "
     Post.objects.filter(pk=repost.pk).update(created_at=_after(post, at))
     repost.refresh_from_db()
     return repost
+
+
+def four_tier_campaign(*, people: int = 12, participant_winners: int = 5, **fields):
+    """A campaign shaped like the announced one (lucky draw of 1, top 3, every newcomer,
+    a participant draw) with `people` members posting 1–3 valid entries each and some
+    likes among them. Returns (campaign, members, posts)."""
+    campaign = CampaignFactory(**fields)
+    lucky = RewardTierFactory(campaign=campaign, slug="lucky", kind="lucky_post_draw", winners=1)
+    PrizeFactory(tier=lucky, kind="voucher", amount=2026, currency="USDT", label="2026U")
+    top = RewardTierFactory(campaign=campaign, slug="top", kind="leaderboard", winners=3)
+    PrizeFactory(tier=top, kind="physical", label="gift box")
+    new = RewardTierFactory(campaign=campaign, slug="new", kind="newcomer", winners=None)
+    PrizeFactory(tier=new, kind="voucher", amount=50, currency="USDT", label="50U")
+    part = RewardTierFactory(
+        campaign=campaign, slug="part", kind="participant_draw", winners=participant_winners
+    )
+    PrizeFactory(tier=part, kind="physical", label="F1 pack")
+    members = [member() for _ in range(people)]
+    posts = []
+    for i, person in enumerate(members):
+        for k in range(1 + i % 3):
+            posts.append(entry_post(person, at=DURING + timedelta(minutes=10 * i + k)))
+    for i, post in enumerate(posts[:8]):
+        for fan in members[-(i % 4 + 1) :]:
+            if fan.pk != post.author_id:
+                like_at(fan, post)
+    return campaign, members, posts

@@ -13,12 +13,8 @@ from campaigns.services import campaign_close, draw_run
 from campaigns.services import draws as draws_service
 from campaigns.tests.factories import (
     AFTER,
-    DURING,
     WINDOW_END,
-    CampaignFactory,
-    PrizeFactory,
-    RewardTierFactory,
-    entry_post,
+    four_tier_campaign,
     like_at,
     member,
 )
@@ -34,25 +30,7 @@ ENTROPY = "0000000000000000000111b2c3d4e5f60718293a4b5c6d7e8f9012a3b4c5d6e7"
 @pytest.fixture
 def setup(db):
     """A campaign with 4 tiers like the announced one, 12 people, 20 valid posts."""
-    campaign = CampaignFactory()
-    lucky = RewardTierFactory(campaign=campaign, slug="lucky", kind="lucky_post_draw", winners=1)
-    PrizeFactory(tier=lucky, kind="voucher", amount=2026, currency="USDT", label="2026U")
-    top = RewardTierFactory(campaign=campaign, slug="top", kind="leaderboard", winners=3)
-    PrizeFactory(tier=top, kind="physical", label="gift box")
-    new = RewardTierFactory(campaign=campaign, slug="new", kind="newcomer", winners=None)
-    PrizeFactory(tier=new, kind="voucher", amount=50, currency="USDT", label="50U")
-    part = RewardTierFactory(campaign=campaign, slug="part", kind="participant_draw", winners=5)
-    PrizeFactory(tier=part, kind="physical", label="F1 pack")
-    people = [member() for _ in range(12)]
-    posts = []
-    for i, person in enumerate(people):
-        for k in range(1 + i % 3):
-            posts.append(entry_post(person, at=DURING + timedelta(minutes=10 * i + k)))
-    for i, post in enumerate(posts[:8]):
-        for fan in people[-(i % 4 + 1) :]:
-            if fan.pk != post.author_id:
-                like_at(fan, post)
-    return campaign, people, posts
+    return four_tier_campaign()
 
 
 def closed(campaign):

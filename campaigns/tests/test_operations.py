@@ -15,12 +15,7 @@ from campaigns.models import AuditEvent, Award, Campaign, ShippingAddress, Snaps
 from campaigns.tests.factories import (
     AFTER,
     DURING,
-    CampaignFactory,
-    PrizeFactory,
-    RewardTierFactory,
-    entry_post,
-    like_at,
-    member,
+    four_tier_campaign,
 )
 from square.models import User
 from square.tests.factories import UserFactory
@@ -37,24 +32,7 @@ BOM = "\ufeff"
 @pytest.fixture
 def setup(db):
     """Four tiers like the announced campaign's, 10 people, 19 valid posts."""
-    campaign = CampaignFactory(slug="ops")
-    lucky = RewardTierFactory(campaign=campaign, slug="lucky", kind="lucky_post_draw", winners=1)
-    PrizeFactory(tier=lucky, kind="voucher", amount=2026, currency="USDT", label="2026U")
-    top = RewardTierFactory(campaign=campaign, slug="top", kind="leaderboard", winners=3)
-    PrizeFactory(tier=top, kind="physical", label="gift box")
-    new = RewardTierFactory(campaign=campaign, slug="new", kind="newcomer", winners=None)
-    PrizeFactory(tier=new, kind="voucher", amount=50, currency="USDT", label="50U")
-    part = RewardTierFactory(campaign=campaign, slug="part", kind="participant_draw", winners=4)
-    PrizeFactory(tier=part, kind="physical", label="F1 pack")
-    people = [member() for _ in range(10)]
-    posts = []
-    for i, person in enumerate(people):
-        for k in range(1 + i % 3):
-            posts.append(entry_post(person, at=DURING + timedelta(minutes=10 * i + k)))
-    for i, post in enumerate(posts[:8]):
-        for fan in people[-(i % 4 + 1) :]:
-            if fan.pk != post.author_id:
-                like_at(fan, post)
+    campaign, _members, _posts = four_tier_campaign(people=10, participant_winners=4, slug="ops")
     return campaign
 
 
