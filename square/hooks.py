@@ -5,6 +5,9 @@ An app (campaigns) registers callbacks in its AppConfig.ready():
   quote) inside the same transaction, so whatever the app derives from posts is
   committed together with the change or not at all;
 - `user_changed`: called when an account's standing changes (deactivated, staff flag);
+- `moderated`: called after a moderation decision (confirm, clear, hide, ban, unban)
+  inside its transaction, with who decided and why — campaigns record it in their
+  audit log and revoke awards the decision takes away;
 - `card_badges`: given the posts on a page and the viewer, returns {post id: [Badge]}
   in one query, shown on the post cards;
 - `compose_context` / `home_panels`: extra data for the compose page, and HTML panels
@@ -30,6 +33,7 @@ class Badge:
 
 post_changed_callbacks: list[Callable] = []
 user_changed_callbacks: list[Callable] = []
+moderation_callbacks: list[Callable] = []
 card_badge_providers: list[Callable] = []
 compose_context_providers: list[Callable] = []
 home_panel_providers: list[Callable] = []
@@ -44,6 +48,11 @@ def post_changed(*, post) -> None:
 def user_changed(*, user) -> None:
     for callback in user_changed_callbacks:
         callback(user=user)
+
+
+def moderated(*, action: str, actor, reason: str, post=None, user=None) -> None:
+    for callback in moderation_callbacks:
+        callback(action=action, actor=actor, reason=reason, post=post, user=user)
 
 
 def card_badges(*, posts, viewer) -> dict[int, list[Badge]]:

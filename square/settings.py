@@ -133,6 +133,7 @@ SQUARE_RATE_LIMITS = {
     "comment": (env.int("SQUARE_RATE_COMMENTS_PER_HOUR", default=60), 3600),
     "like": (env.int("SQUARE_RATE_LIKES_PER_HOUR", default=300), 3600),
     "follow": (env.int("SQUARE_RATE_FOLLOWS_PER_HOUR", default=100), 3600),
+    "report": (env.int("SQUARE_RATE_REPORTS_PER_HOUR", default=20), 3600),
 }
 # Feed querysets raise on a lazy load (an N+1 query) instead of batching it; tests set it.
 SQUARE_FETCH_RAISE = env.bool("SQUARE_FETCH_RAISE", default=False)

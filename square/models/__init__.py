@@ -2,20 +2,34 @@
 
 from square.models.comment import Comment
 from square.models.hashtag import Hashtag, PostHashtag
+from square.models.integrity import (
+    Appeal,
+    DuplicateFlag,
+    ModerationAction,
+    PostBand,
+    PostUnderReview,
+    Report,
+)
 from square.models.interaction import Follow, Like
 from square.models.notification import Notification
 from square.models.post import Post, PostImage, PostRevision
 from square.models.user import User
 
 __all__ = [
+    "Appeal",
     "Comment",
+    "DuplicateFlag",
     "Follow",
     "Hashtag",
     "Like",
+    "ModerationAction",
     "Notification",
     "Post",
+    "PostBand",
     "PostHashtag",
     "PostImage",
     "PostRevision",
+    "PostUnderReview",
+    "Report",
     "User",
 ]

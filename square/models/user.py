@@ -29,6 +29,9 @@ class User(AbstractUser):
     post_count = models.PositiveIntegerField(_("post count"), default=0)
     follower_count = models.PositiveIntegerField(_("followers"), default=0)
     following_count = models.PositiveIntegerField(_("following"), default=0)
+    # A ban keeps the account readable but stops it posting and counting (integrity).
+    banned_at = models.DateTimeField(_("banned at"), null=True, blank=True)
+    ban_reason = models.CharField(_("ban reason"), max_length=500, blank=True)
 
     objects = UserManager()
 
@@ -43,6 +46,10 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.username
+
+    @property
+    def is_banned(self) -> bool:
+        return self.banned_at is not None
 
     @property
     def name(self) -> str:

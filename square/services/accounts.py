@@ -11,6 +11,15 @@ from square.images import ImageRejected, process_avatar
 from square.models import User
 
 
+def author_may_write(author: User) -> None:
+    """Deactivated and banned accounts can read but not post, quote or comment."""
+    if not author.is_active:
+        raise PermissionDenied(_("This account is deactivated."))
+    if author.banned_at is not None:
+        message = _("Your account is banned from posting: %(reason)s")
+        raise PermissionDenied(message % {"reason": author.ban_reason or _("no reason given")})
+
+
 @transaction.atomic
 def user_create(*, username: str, password: str) -> User:
     """Create a member; usernames are unique regardless of case (mentions rely on it)."""

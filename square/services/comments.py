@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from square.models import Comment, Post, User
 from square.models.comment import COMMENT_MAX
+from square.services.accounts import author_may_write
 from square.services.notifications import notification_create
 
 
@@ -62,8 +63,7 @@ def comment_create(
     *, author: User, post: Post, body: str, parent: Comment | None = None
 ) -> Comment:
     """Comment on a published post, or reply to one of its comments."""
-    if not author.is_active:
-        raise PermissionDenied(_("This account is deactivated."))
+    author_may_write(author)
     body = comment_body_clean(body)
     post = Post.objects.select_related("author").filter(pk=post.pk).first()
     if post is None or not post.is_published:

@@ -16,6 +16,8 @@ from square import hooks, text
 from square.images import ImageRejected, process_post_image
 from square.models import Post, PostImage, PostRevision, User
 from square.models.post import BODY_MAX
+from square.services.accounts import author_may_write
+from square.services.duplicates import duplicate_check
 from square.services.hashtags import hashtags_attach, hashtags_bump
 from square.services.notifications import notification_create
 
@@ -87,8 +89,7 @@ def post_create(
     Images are decoded and re-encoded before anything is written, so a bad file leaves
     no trace. `created_at` is for imports and demo data; people always post "now".
     """
-    if not author.is_active:
-        raise PermissionDenied(_("This account is deactivated."))
+    author_may_write(author)
     body = post_body_clean(body)
     processed = _process_images(images)
     post = Post.objects.create(author=author, body=body, created_at=created_at or timezone.now())
@@ -99,6 +100,7 @@ def post_create(
     hashtags_attach(post=post)
     _mentions_set(post)
     User.objects.filter(pk=author.pk).update(post_count=F("post_count") + 1)
+    duplicate_check(post=post)
     hooks.post_changed(post=post)
     return post
 
@@ -122,8 +124,7 @@ def repost_create(*, author: User, post: Post, quote: str = "") -> tuple[Post, b
     and hidden posts cannot be reposted. A second plain repost of the same post
     returns the first; quotes are unlimited. Returns (repost, created).
     """
-    if not author.is_active:
-        raise PermissionDenied(_("This account is deactivated."))
+    author_may_write(author)
     original_id = post.repost_of_id or post.pk
     original = Post.objects.select_for_update().filter(pk=original_id).first()
     target_ok = Post.objects.published().filter(pk=post.pk).exists()
@@ -139,6 +140,7 @@ def repost_create(*, author: User, post: Post, quote: str = "") -> tuple[Post, b
     hashtags_attach(post=repost)
     _mentions_set(repost)
     if quote:  # a quote's hashtags are its own: it may enter a campaign
+        duplicate_check(post=repost)
         hooks.post_changed(post=repost)
     User.objects.filter(pk=author.pk).update(post_count=F("post_count") + 1)
     Post.objects.filter(pk=original.pk).update(repost_count=F("repost_count") + 1)
@@ -154,6 +156,7 @@ def post_edit(*, post: Post, editor: User, body: str) -> Post:
     post = Post.objects.select_for_update().get(pk=post.pk)
     if editor.pk != post.author_id:
         raise PermissionDenied(_("You can only edit your own posts."))
+    author_may_write(editor)
     if post.status != Post.Status.PUBLISHED:
         raise ValidationError(_("This post can no longer be edited."))
     if post.is_plain_repost:  # text would turn it into a quote and lift the one-repost rule
@@ -170,6 +173,7 @@ def post_edit(*, post: Post, editor: User, body: str) -> Post:
     post.save(update_fields=["body", "edited_at"])
     hashtags_attach(post=post)
     _mentions_set(post)
+    duplicate_check(post=post)
     hooks.post_changed(post=post)
     return post
 

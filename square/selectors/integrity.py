@@ -1,0 +1,94 @@
+"""Reads for integrity: near-duplicate candidates from the LSH index, and the
+moderation queue with everything a decision needs."""
+
+from django.db import connection
+from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
+
+from square.models import Appeal, DuplicateFlag, Post, PostBand, PostUnderReview, Report
+
+# A key shared by more than this many posts is a common phrase, not evidence: only its
+# newest posts are read, so one "新年快乐" cannot make a check read a million rows.
+HUB_CAP = 100
+CANDIDATES = 12
+
+
+def duplicate_candidates(*, keys: list[int], exclude_post_id: int | None) -> list[tuple[int, int]]:
+    """(post id, shared band keys) of the posts sharing the most keys with `keys`,
+    best first — one statement, bounded by HUB_CAP rows per key."""
+    keys = sorted(set(keys))
+    if not keys:
+        return []
+    table = connection.ops.quote_name(PostBand._meta.db_table)
+    part = (
+        "SELECT post_id FROM (SELECT post_id FROM {t} WHERE key = %s AND post_id <> %s "
+        "ORDER BY key, post_id DESC LIMIT {cap}) AS b{i}"
+    )
+    parts = [part.format(t=table, cap=HUB_CAP, i=i) for i in range(len(keys))]
+    sql = (
+        "SELECT post_id, COUNT(*) AS shared FROM (" + " UNION ALL ".join(parts) + ") AS hits "
+        "GROUP BY post_id ORDER BY shared DESC, post_id ASC LIMIT %s"
+    )
+    params: list = []
+    for key in keys:
+        params += [key, exclude_post_id or 0]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, CANDIDATES])
+        return [(row[0], row[1]) for row in cursor.fetchall()]
+
+
+def open_flags() -> QuerySet:
+    """Flags that wait for staff (self-repeats decide themselves and are not queued)."""
+    return DuplicateFlag.objects.filter(status=DuplicateFlag.Status.PENDING).exclude(
+        kind=DuplicateFlag.Kind.SELF_REPEAT
+    )
+
+
+def moderation_queue() -> QuerySet:
+    """Posts with an open flag, report or appeal; most-reported first, then newest."""
+    flagged = open_flags().filter(post=OuterRef("pk"))
+    appealed = Appeal.objects.filter(post=OuterRef("pk"), status=Appeal.Status.OPEN)
+    open_reports = Q(reports__status=Report.Status.OPEN)
+    return (
+        PostUnderReview.objects.annotate(
+            open_reports=Count("reports", filter=open_reports, distinct=True),
+            has_flag=Exists(flagged),
+            has_appeal=Exists(appealed),
+            last_report_at=Max("reports__created_at", filter=open_reports),
+        )
+        .filter(Q(open_reports__gt=0) | Q(has_flag=True) | Q(has_appeal=True))
+        .select_related("author")
+        .order_by("-open_reports", "-created_at", "-id")
+    )
+
+
+def moderation_case(*, post: Post) -> dict:
+    """Everything the decision page shows for one post: its flags with their sources,
+    the reports, the appeal, and the past decisions."""
+    flags = (
+        DuplicateFlag.objects.filter(post=post)
+        .select_related("source__author", "reviewed_by")
+        .order_by("status", "-similarity")
+    )
+    reports = Report.objects.filter(post=post).select_related("reporter", "original__author")
+    return {
+        "flags": list(flags),
+        "reports": list(reports.order_by("-created_at")),
+        "appeal": Appeal.objects.filter(post=post).first(),
+        "decisions": list(post.moderation_actions.select_related("actor")[:20]),
+    }
+
+
+def integrity_state(*, post_ids) -> dict[int, dict]:
+    """Per post: its open and confirmed flags by kind and its appeal status, in two
+    queries — for the campaign entry rules and the author's own view."""
+    state: dict[int, dict] = {}
+    rows = DuplicateFlag.objects.filter(post_id__in=post_ids).exclude(
+        status=DuplicateFlag.Status.CLEARED
+    )
+    for post_id, kind, status in rows.values_list("post_id", "kind", "status"):
+        state.setdefault(post_id, {"flags": [], "appeal": None})["flags"].append((kind, status))
+    for post_id, status in Appeal.objects.filter(post_id__in=post_ids).values_list(
+        "post_id", "status"
+    ):
+        state.setdefault(post_id, {"flags": [], "appeal": None})["appeal"] = status
+    return state

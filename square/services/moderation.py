@@ -1,0 +1,187 @@
+"""Moderation: reports, appeals, staff decisions and bans.
+
+Every decision is one transaction that records who, when and why
+(`ModerationAction`), re-judges what depends on the post (`hooks.post_changed`) and
+tells other apps (`hooks.moderated`: campaigns audit it and revoke awards).
+"""
+
+import re
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from square import hooks, similarity
+from square.models import Appeal, DuplicateFlag, ModerationAction, Post, Report, User
+from square.services.posts import post_hide
+
+Action = ModerationAction.Action
+POST_LINK_RE = re.compile(r"(?:/posts/|^#?)(\d{1,18})/?(?:[?#].*)?$")
+
+
+def _require_moderator(actor: User) -> None:
+    if not (actor.is_active and actor.is_staff and actor.has_perm("square.moderate")):
+        raise PermissionDenied(_("You may not moderate posts."))
+
+
+def _reason(reason: str) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why: the decision is recorded with it.")})
+    if "\x00" in reason or len(reason) > 500:
+        raise ValidationError({"reason": _("Give the reason in at most 500 characters.")})
+    return reason
+
+
+def _original_from_link(link: str, post: Post) -> Post:
+    """The earlier post a plagiarism report points at: its link or its number."""
+    match = POST_LINK_RE.search((link or "").strip())
+    original = match and Post.objects.filter(pk=int(match.group(1))).first()
+    if not original or original.status == Post.Status.DELETED:
+        raise ValidationError({"original": _("Paste the link of the original post on Square.")})
+    if original.pk == post.pk or original.created_at >= post.created_at:
+        raise ValidationError({"original": _("The original must be an earlier post.")})
+    return original
+
+
+@transaction.atomic
+def report_create(
+    *, reporter: User, post: Post, reason: str, original_link: str = "", note: str = ""
+) -> Report:
+    """A person reports a post, once. Plagiarism reports name the original."""
+    if reporter.pk == post.author_id:
+        raise ValidationError(_("You cannot report your own post."))
+    if reason not in Report.Reason.values:
+        raise ValidationError({"reason": _("Choose what is wrong with the post.")})
+    note = (note or "").strip()
+    if "\x00" in note or len(note) > 500:
+        raise ValidationError({"note": _("Give the note in at most 500 characters.")})
+    original = None
+    if reason == Report.Reason.PLAGIARISM:
+        original = _original_from_link(original_link, post)
+    try:
+        with transaction.atomic():
+            return Report.objects.create(
+                reporter=reporter, post=post, reason=reason, original=original, note=note
+            )
+    except IntegrityError:
+        raise ValidationError(_("You have already reported this post.")) from None
+
+
+def appeal_allowed(post: Post) -> bool:
+    """An author may appeal a post that is flagged (not cleared) or hidden, once."""
+    flagged = post.duplicate_flags.exclude(status=DuplicateFlag.Status.CLEARED).exists()
+    return flagged or post.status == Post.Status.HIDDEN
+
+
+@transaction.atomic
+def appeal_create(*, author: User, post: Post, text: str) -> Appeal:
+    """The author's one appeal: a short text that reaches the moderation queue."""
+    if author.pk != post.author_id:
+        raise PermissionDenied(_("Only the author can appeal."))
+    text = (text or "").strip()
+    if not text or "\x00" in text or len(text) > 500:
+        raise ValidationError({"text": _("Explain in 1 to 500 characters why this is wrong.")})
+    if not appeal_allowed(post):
+        raise ValidationError(_("There is nothing to appeal on this post."))
+    try:
+        with transaction.atomic():
+            return Appeal.objects.create(post=post, author=author, text=text)
+    except IntegrityError:
+        raise ValidationError(_("You have already appealed; staff will answer once.")) from None
+
+
+def _settle(post: Post, *, flags: str | None, reports: str, appeal: str, now) -> None:
+    live = post.duplicate_flags.exclude(kind=DuplicateFlag.Kind.SELF_REPEAT)
+    if flags == DuplicateFlag.Status.CLEARED:
+        live = post.duplicate_flags.all()
+    if flags:
+        live.exclude(status=flags).update(status=flags, reviewed_at=now)
+    post.reports.filter(status=Report.Status.OPEN).update(status=reports)
+    Appeal.objects.filter(post=post, status=Appeal.Status.OPEN).update(
+        status=appeal, decided_at=now
+    )
+
+
+def _confirm_from_report(post: Post) -> None:
+    """Confirming plagiarism that only people reported: a flag for the named original."""
+    report = post.reports.filter(reason=Report.Reason.PLAGIARISM, original__isnull=False).first()
+    if report is None or post.duplicate_flags.filter(source=report.original).exists():
+        return
+    units = [u.value for u in similarity.units(post.body)]
+    match = similarity.compare(
+        len(units), similarity.shingles_of(units), similarity.shingles(report.original.body)
+    )
+    DuplicateFlag.objects.create(
+        post=post, source=report.original, kind=DuplicateFlag.Kind.COPY_OF_OTHER,
+        similarity=round(match.jaccard, 4), containment=round(match.containment, 4),
+    )  # fmt: skip
+
+
+@transaction.atomic
+def moderation_decide(*, post: Post, actor: User, action: str, reason: str) -> ModerationAction:
+    """Staff decide on a post in the queue: confirm plagiarism, clear, hide it, or ban
+    its author. Flags, reports and the appeal are settled by the same decision."""
+    _require_moderator(actor)
+    reason = _reason(reason)
+    post = Post.objects.select_for_update().select_related("author").get(pk=post.pk)
+    now = timezone.now()
+    if action == Action.CONFIRM:
+        _confirm_from_report(post)
+        _settle(post, flags="confirmed", reports="upheld", appeal="rejected", now=now)
+    elif action == Action.CLEAR:
+        _settle(post, flags="cleared", reports="dismissed", appeal="accepted", now=now)
+    elif action == Action.HIDE:
+        post = post_hide(post=post, staff=actor)
+        _settle(post, flags=None, reports="upheld", appeal="rejected", now=now)
+    elif action == Action.BAN:
+        user_ban(user=post.author, actor=actor, reason=reason, post=post)
+        _settle(post, flags=None, reports="upheld", appeal="rejected", now=now)
+        return post.moderation_actions.filter(action=Action.BAN).latest("created_at", "id")
+    else:
+        raise ValidationError(_("Choose a decision."))
+    post.duplicate_flags.filter(reviewed_at=now).update(reviewed_by=actor)
+    record = ModerationAction.objects.create(
+        actor=actor, action=action, post=post, user=post.author, reason=reason, created_at=now
+    )
+    hooks.post_changed(post=post)
+    hooks.moderated(action=action, actor=actor, reason=reason, post=post, user=post.author)
+    return record
+
+
+@transaction.atomic
+def user_ban(*, user: User, actor: User, reason: str, post: Post | None = None) -> User:
+    """Stop an account posting and counting: its campaign entries and interactions no
+    longer count, and awards already drawn are revoked (by the campaigns hook)."""
+    _require_moderator(actor)
+    reason = _reason(reason)
+    if user.pk == actor.pk or user.is_superuser:
+        raise ValidationError(_("This account cannot be banned here."))
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if user.banned_at is not None:
+        return user
+    user.banned_at, user.ban_reason = timezone.now(), reason
+    user.save(update_fields=["banned_at", "ban_reason"])
+    ModerationAction.objects.create(
+        actor=actor, action=Action.BAN, user=user, post=post, reason=reason
+    )
+    hooks.user_changed(user=user)
+    hooks.moderated(action=Action.BAN, actor=actor, reason=reason, post=post, user=user)
+    return user
+
+
+@transaction.atomic
+def user_unban(*, user: User, actor: User, reason: str) -> User:
+    """Lift a ban. Open entries count again; revoked awards stay revoked."""
+    _require_moderator(actor)
+    reason = _reason(reason)
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if user.banned_at is None:
+        return user
+    user.banned_at, user.ban_reason = None, ""
+    user.save(update_fields=["banned_at", "ban_reason"])
+    ModerationAction.objects.create(actor=actor, action=Action.UNBAN, user=user, reason=reason)
+    hooks.user_changed(user=user)
+    hooks.moderated(action=Action.UNBAN, actor=actor, reason=reason, user=user)
+    return user

@@ -1,0 +1,180 @@
+"""Near-duplicate text: normalisation, shingles, MinHash band keys and the verdict.
+
+Pure functions, no database: `square.services.duplicates` stores the band keys and
+flags, the tests measure the thresholds on a labelled set (see docs/integrity.md).
+
+- Normalised units: each character is NFKC-normalised, converted from Traditional to
+  Simplified Chinese (OpenCC), case-folded; links, hashtags and @mentions are dropped,
+  and so is everything that is not a letter or digit (spaces, punctuation, emoji,
+  invisible characters). Each CJK character is one unit, each word of other scripts one.
+- Shingles are 3-grams of units: character 3-grams in Chinese, word 3-grams in English.
+- MinHash with `PERMUTATIONS` multiply-shift hashes; `BANDS` bands of `ROWS` values
+  each give the LSH keys stored in the database. Two texts with Jaccard similarity s
+  share at least one key with probability 1 - (1 - s^ROWS)^BANDS.
+- The verdict compares the exact shingle sets: Jaccard, and containment (how much of
+  the new text lies inside the old one — a copy padded with one's own sentences).
+"""
+
+import unicodedata
+import zlib
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+import opencc
+
+from square import text as square_text
+from square.text import Kind
+
+SHINGLE = 3
+BANDS, ROWS = 32, 2
+PERMUTATIONS = BANDS * ROWS
+SIGNATURE_VERSION = 1  # bump when anything above changes; then rebuild the index
+
+# Length bands by units of the new text: thresholds were chosen on the labelled set in
+# square/tests/integrity/ (see docs/integrity.md for the measured precision and recall).
+MIN_UNITS = 15  # below this a text is a phrase, not a work: never flagged or indexed
+
+
+@dataclass(frozen=True)
+class Band:
+    name: str
+    min_units: int
+    copy_jaccard: float  # at least this Jaccard → copy
+    copy_containment: float  # or at least this much of the new text is inside the old
+    spin_jaccard: float | None  # at least this (below copy) → suspected spin
+    spin_containment: float | None
+
+
+BANDS_BY_LENGTH = (
+    Band("long", 100, copy_jaccard=0.6, copy_containment=0.8, spin_jaccard=0.2,
+         spin_containment=0.35),
+    Band("medium", 40, copy_jaccard=0.7, copy_containment=0.85, spin_jaccard=0.35,
+         spin_containment=0.5),
+    Band("short", MIN_UNITS, copy_jaccard=0.85, copy_containment=0.95, spin_jaccard=None,
+         spin_containment=None),
+)  # fmt: skip
+
+_rng = np.random.default_rng(20260101)
+_A = _rng.integers(1, 2**63, size=PERMUTATIONS, dtype=np.uint64) * np.uint64(2) + np.uint64(1)
+_B = _rng.integers(0, 2**63, size=PERMUTATIONS, dtype=np.uint64)
+_ROW_MIX = _rng.integers(1, 2**63, size=ROWS, dtype=np.uint64) * np.uint64(2) + np.uint64(1)
+_BAND_SALT = _rng.integers(0, 2**63, size=BANDS, dtype=np.uint64)
+_converter = opencc.OpenCC("t2s")
+
+
+@lru_cache(maxsize=65536)
+def fold(char: str) -> str:
+    """One original character as it is compared: "" for what never counts."""
+    folded = _converter.convert(unicodedata.normalize("NFKC", char)).casefold()
+    return "".join(c for c in folded if unicodedata.category(c)[0] in "LN")
+
+
+def _is_cjk(char: str) -> bool:
+    return unicodedata.east_asian_width(char) in "WF"
+
+
+@dataclass(frozen=True)
+class Unit:
+    value: str
+    start: int  # offsets in the original text, for highlighting
+    end: int
+
+
+def units(text: str) -> list[Unit]:
+    """The compared units of `text` with their original offsets (see module docstring)."""
+    found: list[Unit] = []
+    pos = 0
+    for token in square_text.tokens(text):
+        start, pos = pos, pos + len(token.text)
+        if token.kind is not Kind.TEXT:
+            continue
+        word, word_start = [], 0
+        for offset, char in enumerate(token.text, start):
+            folded = fold(char)
+            if folded and not _is_cjk(folded[0]):
+                if not word:
+                    word_start = offset
+                word.append(folded)
+                continue
+            if word:
+                found.append(Unit("".join(word), word_start, offset))
+                word = []
+            found.extend(Unit(c, offset, offset + 1) for c in folded)
+        if word:
+            found.append(Unit("".join(word), word_start, pos))
+    return found
+
+
+def shingles_of(values: list[str]) -> set[str]:
+    if len(values) < SHINGLE:
+        return {"\x1f".join(values)} if values else set()
+    return {"\x1f".join(values[i : i + SHINGLE]) for i in range(len(values) - SHINGLE + 1)}
+
+
+def shingles(text: str) -> set[str]:
+    return shingles_of([u.value for u in units(text)])
+
+
+def band_keys(shingle_set: set[str]) -> list[int]:
+    """The LSH keys of a shingle set: BANDS signed 64-bit integers (one per band)."""
+    hashes = np.fromiter(
+        (zlib.crc32(s.encode()) for s in shingle_set), dtype=np.uint64, count=len(shingle_set)
+    )
+    with np.errstate(over="ignore"):
+        mins = ((hashes[:, None] * _A[None, :] + _B[None, :]) >> np.uint64(32)).min(axis=0)
+        rows = mins.reshape(BANDS, ROWS) * _ROW_MIX[None, :]
+        keys = rows.sum(axis=1, dtype=np.uint64) ^ _BAND_SALT
+    return [int(k) for k in keys.view(np.int64)]
+
+
+def jaccard(a: set, b: set) -> float:
+    return len(a & b) / len(a | b) if a and b else 0.0
+
+
+def containment(new: set, old: set) -> float:
+    """How much of `new` lies inside `old`."""
+    return len(new & old) / len(new) if new else 0.0
+
+
+def band_for(unit_count: int) -> Band | None:
+    return next((b for b in BANDS_BY_LENGTH if unit_count >= b.min_units), None)
+
+
+COPY, SPIN = "copy", "spin"
+
+
+@dataclass(frozen=True)
+class Match:
+    level: str | None  # COPY, SPIN or None
+    jaccard: float
+    containment: float
+    band: str
+
+
+def compare(new_units: int, new: set[str], old: set[str]) -> Match:
+    """How `new` (with `new_units` units) relates to an earlier text's shingles."""
+    band = band_for(new_units)
+    j, c = jaccard(new, old), containment(new, old)
+    if band is None:
+        return Match(None, j, c, "tiny")
+    if j >= band.copy_jaccard or c >= band.copy_containment:
+        return Match(COPY, j, c, band.name)
+    spin = band.spin_jaccard is not None and (j >= band.spin_jaccard or c >= band.spin_containment)
+    return Match(SPIN if spin else None, j, c, band.name)
+
+
+def shared_spans(text: str, other_shingles: set[str]) -> list[tuple[int, int]]:
+    """Original-offset spans of `text` covered by shingles it shares with the other
+    text, merged — what the moderation queue highlights."""
+    found = units(text)
+    values = [u.value for u in found]
+    spans: list[tuple[int, int]] = []
+    for i in range(max(len(found) - SHINGLE + 1, 0)):
+        if "\x1f".join(values[i : i + SHINGLE]) in other_shingles:
+            start, end = found[i].start, found[i + SHINGLE - 1].end
+            if spans and start <= spans[-1][1]:
+                spans[-1] = (spans[-1][0], max(end, spans[-1][1]))
+            else:
+                spans.append((start, end))
+    return spans
