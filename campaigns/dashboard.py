@@ -43,6 +43,9 @@ REASON_LABELS = {
     rules.DELETED: gettext_lazy("post deleted"),
     rules.HIDDEN: gettext_lazy("post hidden by staff"),
     rules.AUTHOR_INELIGIBLE: gettext_lazy("author ineligible (staff or deactivated)"),
+    rules.DUPLICATE_OF_OTHER: gettext_lazy("copy of someone else's post"),
+    rules.REPEAT_OF_OWN: gettext_lazy("repeat of the author's own post"),
+    rules.AUTHOR_BANNED: gettext_lazy("author banned"),
 }
 
 

@@ -2,6 +2,7 @@
 
 from campaigns import demo, notices, presentation
 from campaigns.services import entries_refresh_for_user, entry_refresh
+from campaigns.services.moderation import moderation_applied
 from square import hooks as square_hooks
 
 
@@ -19,6 +20,7 @@ def register() -> None:
     for registry, callback in (
         (square_hooks.post_changed_callbacks, _post_changed),
         (square_hooks.user_changed_callbacks, _user_changed),
+        (square_hooks.moderation_callbacks, moderation_applied),
         (square_hooks.card_badge_providers, presentation.card_badges),
         (square_hooks.compose_context_providers, presentation.compose_context),
         (square_hooks.home_panel_providers, presentation.home_panels),

@@ -62,6 +62,14 @@ def reason_text(code: str, *, entry: Entry | None = None, campaign: Campaign) ->
         return _("hidden by staff")
     if code == rules.AUTHOR_INELIGIBLE:
         return _("your account cannot take part (staff or deactivated)")
+    if code == rules.DUPLICATE_OF_OTHER:
+        if entry is not None and entry.under_review:
+            return _("it looks like a copy of someone else's earlier post; staff will review it")
+        return _("staff found it copies someone else's earlier post")
+    if code == rules.REPEAT_OF_OWN:
+        return _("it repeats one of your earlier posts, which already counts")
+    if code == rules.AUTHOR_BANNED:
+        return _("your account is banned from the square")
     return code
 
 
@@ -90,10 +98,23 @@ def card_badges(*, posts, viewer) -> dict:
     for entry in entries:
         campaign = entry.campaign
         url = campaign.get_absolute_url()
-        if entry.valid:
+        is_author = viewer_id is not None and viewer_id == entry.author_id
+        if entry.valid and entry.under_review and is_author:
+            text = _("counts for #%(tag)s · under review") % {"tag": campaign.hashtag}
+            detail = _(
+                "It looks similar to someone else's earlier post. It counts while staff "
+                "review it, and stops counting if they find it reworded from that post."
+            )
+            badges.setdefault(entry.post_id, []).append(Badge(text=text, url=url, detail=detail))
+        elif entry.valid:
             text = _("counts for #%(tag)s") % {"tag": campaign.hashtag}
             badges.setdefault(entry.post_id, []).append(Badge(text=text, url=url))
-        elif viewer_id is not None and viewer_id == entry.author_id:
+        elif is_author and entry.under_review:
+            text = _("under review for #%(tag)s") % {"tag": campaign.hashtag}
+            detail = _("; ").join(reasons_text(entry, campaign))
+            badge = Badge(text=text, url=url, ok=False, detail=detail)
+            badges.setdefault(entry.post_id, []).append(badge)
+        elif is_author:
             text = _("does not count for #%(tag)s") % {"tag": campaign.hashtag}
             detail = _("; ").join(reasons_text(entry, campaign))
             badge = Badge(text=text, url=url, ok=False, detail=detail)

@@ -23,6 +23,9 @@ OUTSIDE_WINDOW = "outside_window"
 DELETED = "deleted"
 HIDDEN = "hidden"
 AUTHOR_INELIGIBLE = "author_ineligible"
+DUPLICATE_OF_OTHER = "duplicate_of_other"
+REPEAT_OF_OWN = "repeat_of_own"
+AUTHOR_BANNED = "author_banned"
 
 # An @mention for counting purposes: `@` not right after an ASCII word character,
 # then word characters of any script (wider than square's ASCII usernames on purpose:
@@ -173,6 +176,24 @@ def text_at(body: str, edited_at, revisions: Iterable[tuple[str, object, object]
     return body  # written after `moment` altogether: only the window rule can refuse it
 
 
+def integrity_reasons(flags: Iterable[tuple[str, str]]) -> tuple[list[str], bool]:
+    """(reason codes, under review) from a post's duplicate flags as (kind, status):
+    - a copy of someone else's post stops counting from the moment it is found, until
+      staff clear it (pending is "under review" and does not count);
+    - a suspected rewording counts while under review, and stops once confirmed;
+    - a repeat of one's own post is a fine post but not one more entry."""
+    reasons, under_review = [], False
+    for kind, status in flags:
+        if status == "cleared":
+            continue
+        if kind == "copy_of_other" or (kind == "suspected_spin" and status == "confirmed"):
+            reasons.append(DUPLICATE_OF_OTHER)
+        elif kind == "self_repeat":
+            reasons.append(REPEAT_OF_OWN)
+        under_review = under_review or (status == "pending" and kind != "self_repeat")
+    return sorted(set(reasons)), under_review
+
+
 def entry_verdict(
     campaign,
     *,
@@ -181,9 +202,12 @@ def entry_verdict(
     status: str,
     author_active: bool,
     author_staff: bool,
+    author_banned: bool = False,
+    flags: Iterable[tuple[str, str]] = (),
 ) -> tuple[TextVerdict, list[str]]:
-    """Every rule for one post: the text rules, then the window, the post's status and
-    its author. Returns the text figures and the full list of reason codes."""
+    """Every rule for one post: the text rules, then the window, the post's status,
+    its author, and its duplicate flags. Returns the text figures and the full list of
+    reason codes."""
     verdict = judge_text(
         text,
         tags=campaign.tag_keys,
@@ -199,4 +223,7 @@ def entry_verdict(
         reasons.append(HIDDEN)
     if not author_active or (campaign.exclude_staff and author_staff):
         reasons.append(AUTHOR_INELIGIBLE)
+    if author_banned:
+        reasons.append(AUTHOR_BANNED)
+    reasons += integrity_reasons(flags)[0]
     return verdict, reasons

@@ -13,7 +13,9 @@ An app (campaigns) registers callbacks in its AppConfig.ready():
 - `compose_context` / `home_panels`: extra data for the compose page, and HTML panels
   for the home page;
 - `demo_seeders`: called by `seed_demo` after the square's own demo data, inside the
-  same transaction, to add the app's demo data.
+  same transaction, to add the app's demo data (imported history: not checked for
+  near-duplicates); `demo_finishers` run after the near-duplicate index is built, for
+  demo writes that go through the live checks.
 Callbacks are plain function calls: tests need no mocks, and nothing happens later.
 """
 
@@ -38,6 +40,7 @@ card_badge_providers: list[Callable] = []
 compose_context_providers: list[Callable] = []
 home_panel_providers: list[Callable] = []
 demo_seeders: list[Callable] = []
+demo_finishers: list[Callable] = []
 
 
 def post_changed(*, post) -> None:
@@ -82,4 +85,11 @@ def demo_seed(*, members, rng, now) -> dict:
     counts: dict = {}
     for seeder in demo_seeders:
         counts.update(seeder(members=members, rng=rng, now=now) or {})
+    return counts
+
+
+def demo_finish(*, members, rng, now) -> dict:
+    counts: dict = {}
+    for finisher in demo_finishers:
+        counts.update(finisher(members=members, rng=rng, now=now) or {})
     return counts

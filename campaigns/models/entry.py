@@ -33,6 +33,8 @@ class Entry(models.Model):
     counted_chars = models.PositiveIntegerField(_("counted 字"), default=0)
     distinct_chars = models.PositiveIntegerField(_("distinct units"), default=0)
     is_newcomer = models.BooleanField(_("newcomer"), default=False)
+    # Flagged as a possible copy and waiting for staff (see rules.integrity_reasons).
+    under_review = models.BooleanField(_("under review"), default=False)
     judged_at = models.DateTimeField(_("judged at"), default=timezone.now)
 
     objects = EntryQuerySet.as_manager()

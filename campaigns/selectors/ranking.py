@@ -2,8 +2,8 @@
 
 Per author, over their valid entries, counting only what happened up to the end:
 - P = valid entries, at most `posts_cap`;
-- from each other person ("interactor") who is active and whose account was at least
-  `min_interactor_age_hours` old when they acted: likes on those posts (L), distinct
+- from each other person ("interactor") who is active, not banned, and whose account
+  was at least `min_interactor_age_hours` old when they acted: likes on those posts (L), distinct
   (commenter, post) pairs (C) and distinct (reposter, post) pairs (R);
 - I = Σ over interactors of min(interactor_cap, w_like·l + w_comment·c + w_repost·r),
   so one friend cannot carry anyone;
@@ -58,18 +58,21 @@ def _acts_sql(t: dict) -> str:
     SELECT v.author_id, l.user_id AS who, 1 AS l, 0 AS c, 0 AS r
       FROM {t["like"]} l JOIN valid v ON v.post_id = l.post_id
       JOIN {t["user"]} i ON i.id = l.user_id
-     WHERE l.user_id <> v.author_id AND i.is_active = %s AND l.created_at <= %s AND {like_ok}
+     WHERE l.user_id <> v.author_id AND i.is_active = %s AND i.banned_at IS NULL
+       AND l.created_at <= %s AND {like_ok}
     UNION ALL
     SELECT v.author_id, cm.who, 0, 1, 0 FROM (
         SELECT DISTINCT c.post_id, c.author_id AS who
           FROM {t["comment"]} c JOIN {t["user"]} i ON i.id = c.author_id
-         WHERE c.status = %s AND i.is_active = %s AND c.created_at <= %s AND {comment_ok}
+         WHERE c.status = %s AND i.is_active = %s AND i.banned_at IS NULL
+           AND c.created_at <= %s AND {comment_ok}
     ) cm JOIN valid v ON v.post_id = cm.post_id WHERE cm.who <> v.author_id
     UNION ALL
     SELECT v.author_id, rp.who, 0, 0, 1 FROM (
         SELECT DISTINCT p.repost_of_id AS post_id, p.author_id AS who
           FROM {t["post"]} p JOIN {t["user"]} i ON i.id = p.author_id
-         WHERE p.repost_of_id IS NOT NULL AND p.status = %s AND i.is_active = %s
+         WHERE p.repost_of_id IS NOT NULL AND p.status = %s
+           AND i.is_active = %s AND i.banned_at IS NULL
            AND p.created_at <= %s AND {repost_ok}
     ) rp JOIN valid v ON v.post_id = rp.post_id WHERE rp.who <> v.author_id
     """
@@ -88,7 +91,8 @@ def _ranking_sql(exclude_staff: bool) -> str:
     WITH valid AS (
         SELECT e.post_id, e.author_id, e.posted_at
           FROM {t["entry"]} e JOIN {t["user"]} u ON u.id = e.author_id
-         WHERE e.campaign_id = %s AND e.valid = %s AND u.is_active = %s {staff}
+         WHERE e.campaign_id = %s AND e.valid = %s AND u.is_active = %s
+           AND u.banned_at IS NULL {staff}
     ),
     acts AS ({_acts_sql(t)}),
     pairs AS (

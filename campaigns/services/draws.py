@@ -124,8 +124,12 @@ def draw_run(*, campaign: Campaign, entropy: str, actor=None, now=None) -> Campa
     summary = _draw_tiers(campaign, entropy, now)
     campaign.entropy, campaign.status, campaign.drawn_at = entropy, Campaign.Status.DRAWN, now
     campaign.save(update_fields=["entropy", "status", "drawn_at"])
+    # Imported here: moderation builds on awards, which builds on this module.
+    from campaigns.services.moderation import awards_revoke_banned
+
+    revoked = awards_revoke_banned(campaign=campaign)
     audit_record(
         campaign=campaign, actor=actor, action="draw", inputs={"entropy": entropy},
-        result={"winners": summary},
+        result={"winners": summary, "revoked_banned": revoked},
     )  # fmt: skip
     return campaign

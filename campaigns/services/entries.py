@@ -11,6 +11,7 @@ from django.utils import timezone
 from campaigns import rules
 from campaigns.models import Campaign, Entry
 from square.models import Post, User
+from square.selectors.integrity import integrity_state
 
 
 def _text_as_of_end(post: Post, campaign: Campaign) -> str:
@@ -28,7 +29,7 @@ def _is_newcomer(author_id: int, campaign: Campaign) -> bool:
     return not earlier.exists()
 
 
-def _judge(post: Post, campaign: Campaign, author: User) -> dict:
+def _judge(post: Post, campaign: Campaign, author: User, flags: list) -> dict:
     text = _text_as_of_end(post, campaign)
     verdict, reasons = rules.entry_verdict(
         campaign,
@@ -37,6 +38,8 @@ def _judge(post: Post, campaign: Campaign, author: User) -> dict:
         status=post.status,
         author_active=author.is_active,
         author_staff=author.is_staff,
+        author_banned=author.banned_at is not None,
+        flags=flags,
     )
     return {
         "author_id": post.author_id,
@@ -46,6 +49,7 @@ def _judge(post: Post, campaign: Campaign, author: User) -> dict:
         "counted_chars": verdict.counted,
         "distinct_chars": verdict.distinct,
         "is_newcomer": _is_newcomer(post.author_id, campaign),
+        "under_review": rules.integrity_reasons(flags)[1],
         "judged_at": timezone.now(),
     }
 
@@ -60,6 +64,7 @@ def entry_refresh(*, post: Post) -> list[Entry]:
         return []
     post = Post.objects.select_related("author").get(pk=post.pk)
     touched = []
+    flags = integrity_state(post_ids=[post.pk]).get(post.pk, {}).get("flags", [])
     for campaign in campaigns:
         tags = campaign.tag_keys
         tagged = rules.carries_tag(post.body, tags) or rules.carries_tag(
@@ -67,7 +72,7 @@ def entry_refresh(*, post: Post) -> list[Entry]:
         )
         if campaign.pk not in existing and not tagged:
             continue
-        fields = _judge(post, campaign, post.author)
+        fields = _judge(post, campaign, post.author, flags)
         entry, _created = Entry.objects.update_or_create(
             campaign=campaign, post=post, defaults=fields
         )

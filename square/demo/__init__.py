@@ -43,6 +43,7 @@ from square.demo.interactions import add_interactions
 from square.demo.pictures import avatar_upload, picture
 from square.models import User
 from square.services.accounts import profile_update
+from square.services.duplicates import duplicate_checks_deferred, duplicate_index_rebuild
 from square.services.posts import post_create
 
 SEED = 2026
@@ -180,12 +181,15 @@ def seed_demo(*, users: int = 40, posts: int = 400, images: bool = True, now=Non
                 return SeedResult(False, 0, 0, 0, admin)
             _check_free([s.username for s in specs])
             rng = random.Random(SEED)
-            members = _create_users(specs, rng, images, stored, now)
-            count = _create_posts(specs, members, rng, posts, images, stored, now)
-            counts = add_interactions(rng, [s.lang for s in specs], members, now)
-            # Apps built on the square (campaigns) add theirs last: the square's own data
-            # and random stream are the same with or without them.
-            apps = hooks.demo_seed(members=members, rng=rng, now=now)
+            with duplicate_checks_deferred():  # imported history, indexed below
+                members = _create_users(specs, rng, images, stored, now)
+                count = _create_posts(specs, members, rng, posts, images, stored, now)
+                counts = add_interactions(rng, [s.lang for s in specs], members, now)
+                # Apps built on the square (campaigns) add theirs last: the square's own
+                # data and random stream are the same with or without them.
+                apps = hooks.demo_seed(members=members, rng=rng, now=now)
+            duplicate_index_rebuild()
+            apps.update(hooks.demo_finish(members=members, rng=rng, now=now))
     except BaseException:
         for name in stored:
             default_storage.delete(name)

@@ -5,6 +5,9 @@ entry is judged with its flags and a post and its flags commit together. The ind
 a table (`PostBand`), so every app server sees every committed post.
 """
 
+from contextlib import contextmanager
+from contextvars import ContextVar
+
 from django.db import transaction
 from django.utils import timezone
 
@@ -13,6 +16,7 @@ from square.models import DuplicateFlag, Post, PostBand
 from square.selectors.integrity import duplicate_candidates
 
 Kind = DuplicateFlag.Kind
+_deferred: ContextVar[bool] = ContextVar("duplicate_checks_deferred", default=False)
 # A post gets at most one flag of each kind; when several sources match, the strongest.
 _SEVERITY = {similarity.COPY: 2, similarity.SPIN: 1}
 
@@ -81,10 +85,24 @@ def _settle_flags(post: Post, found: dict) -> list[DuplicateFlag]:
     return flags
 
 
+@contextmanager
+def duplicate_checks_deferred():
+    """For imports (the demo seeder): posts written inside are neither checked nor
+    indexed; the importer calls `duplicate_index_rebuild` afterwards, so imported
+    history is indexed as the earlier text, not flagged against itself."""
+    token = _deferred.set(True)
+    try:
+        yield
+    finally:
+        _deferred.reset(token)
+
+
 @transaction.atomic
 def duplicate_check(*, post: Post) -> list[DuplicateFlag]:
     """(Re-)index `post`'s current text and flag it against earlier posts: a copy of
     someone else's, a suspected rewording, or a repeat of the author's own."""
+    if _deferred.get():
+        return []
     PostBand.objects.filter(post=post).delete()
     if not _indexable(post):
         return _settle_flags(post, {})
