@@ -1,6 +1,7 @@
 """How campaigns plug into the square (see `square.hooks`). Imported in AppConfig.ready."""
 
 from campaigns import demo, notices, presentation
+from campaigns.demo import integrity as demo_integrity
 from campaigns.services import entries_refresh_for_user, entry_refresh
 from campaigns.services.moderation import moderation_applied
 from square import hooks as square_hooks
@@ -25,6 +26,7 @@ def register() -> None:
         (square_hooks.compose_context_providers, presentation.compose_context),
         (square_hooks.home_panel_providers, presentation.home_panels),
         (square_hooks.demo_seeders, demo.seed),
+        (square_hooks.demo_finishers, demo_integrity.finish),
     ):
         if callback not in registry:
             registry.append(callback)
