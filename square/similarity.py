@@ -11,8 +11,11 @@ flags, the tests measure the thresholds on a labelled set (see docs/integrity.md
 - MinHash with `PERMUTATIONS` multiply-shift hashes; `BANDS` bands of `ROWS` values
   each give the LSH keys stored in the database. Two texts with Jaccard similarity s
   share at least one key with probability 1 - (1 - s^ROWS)^BANDS.
-- The verdict compares the exact shingle sets: Jaccard, and containment (how much of
-  the new text lies inside the old one — a copy padded with one's own sentences).
+- The verdict compares the exact shingle sets: Jaccard, and containment — how much of
+  one text reappears inside the other: the new text lifted from a longer old one (an
+  excerpt), or a whole old post inside a new one padded with the copier's own
+  sentences. The second only counts at the copy level and only for old posts of at
+  least `WHOLE_POST_UNITS`, so a greeting or boilerplate inside a long post is no copy.
 """
 
 import unicodedata
@@ -27,13 +30,14 @@ from square import text as square_text
 from square.text import Kind
 
 SHINGLE = 3
-BANDS, ROWS = 32, 2
+BANDS, ROWS = 64, 2
 PERMUTATIONS = BANDS * ROWS
-SIGNATURE_VERSION = 1  # bump when anything above changes; then rebuild the index
+SIGNATURE_VERSION = 2  # bump when anything above changes; then rebuild the index
 
 # Length bands by units of the new text: thresholds were chosen on the labelled set in
 # square/tests/integrity/ (see docs/integrity.md for the measured precision and recall).
 MIN_UNITS = 15  # below this a text is a phrase, not a work: never flagged or indexed
+WHOLE_POST_UNITS = 40  # an old post this long found whole inside a new one is copied
 
 
 @dataclass(frozen=True)
@@ -41,16 +45,16 @@ class Band:
     name: str
     min_units: int
     copy_jaccard: float  # at least this Jaccard → copy
-    copy_containment: float  # or at least this much of the new text is inside the old
+    copy_containment: float  # or at least this much of one text is inside the other
     spin_jaccard: float | None  # at least this (below copy) → suspected spin
     spin_containment: float | None
 
 
 BANDS_BY_LENGTH = (
-    Band("long", 100, copy_jaccard=0.6, copy_containment=0.8, spin_jaccard=0.2,
-         spin_containment=0.35),
-    Band("medium", 40, copy_jaccard=0.7, copy_containment=0.85, spin_jaccard=0.35,
-         spin_containment=0.5),
+    Band("long", 100, copy_jaccard=0.45, copy_containment=0.8, spin_jaccard=0.15,
+         spin_containment=0.3),
+    Band("medium", 40, copy_jaccard=0.45, copy_containment=0.85, spin_jaccard=0.25,
+         spin_containment=0.45),
     Band("short", MIN_UNITS, copy_jaccard=0.85, copy_containment=0.95, spin_jaccard=None,
          spin_containment=None),
 )  # fmt: skip
@@ -133,8 +137,17 @@ def jaccard(a: set, b: set) -> float:
 
 
 def containment(new: set, old: set) -> float:
-    """How much of `new` lies inside `old`."""
-    return len(new & old) / len(new) if new else 0.0
+    """How much of the new text reappears in the old one (an excerpt)."""
+    return len(new & old) / len(new) if new and old else 0.0
+
+
+def whole_post_inside(new: set, old: set) -> float:
+    """How much of the old text reappears in the new one (a copy padded with one's own
+    sentences) — 0 for old texts shorter than WHOLE_POST_UNITS (a greeting or a
+    campaign's boilerplate inside a long post is not a copy)."""
+    if not new or len(old) < WHOLE_POST_UNITS - SHINGLE + 1:
+        return 0.0
+    return len(new & old) / len(old)
 
 
 def band_for(unit_count: int) -> Band | None:
@@ -153,15 +166,18 @@ class Match:
 
 
 def compare(new_units: int, new: set[str], old: set[str]) -> Match:
-    """How `new` (with `new_units` units) relates to an earlier text's shingles."""
+    """How `new` (with `new_units` units) relates to an earlier text's shingles. A whole
+    earlier post found inside the new one is a copy; it never makes a spin on its own,
+    since shared boilerplate would then flag honest posts."""
     band = band_for(new_units)
-    j, c = jaccard(new, old), containment(new, old)
+    j, c, inside = jaccard(new, old), containment(new, old), whole_post_inside(new, old)
+    shown = max(c, inside)
     if band is None:
-        return Match(None, j, c, "tiny")
-    if j >= band.copy_jaccard or c >= band.copy_containment:
-        return Match(COPY, j, c, band.name)
+        return Match(None, j, shown, "tiny")
+    if j >= band.copy_jaccard or max(c, inside) >= band.copy_containment:
+        return Match(COPY, j, shown, band.name)
     spin = band.spin_jaccard is not None and (j >= band.spin_jaccard or c >= band.spin_containment)
-    return Match(SPIN if spin else None, j, c, band.name)
+    return Match(SPIN if spin else None, j, shown, band.name)
 
 
 def shared_spans(text: str, other_shingles: set[str]) -> list[tuple[int, int]]:

@@ -3,6 +3,7 @@ flag, against which source, and what never does (reposts, quotes, short phrases)
 
 import threading
 from datetime import timedelta
+from pathlib import Path
 
 import opencc
 import pytest
@@ -17,6 +18,7 @@ from square.services.posts import post_create, post_delete, post_edit, repost_cr
 from square.tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
+BRIEF = Path(__file__).resolve().parents[3] / "shared" / "brief"
 Kind, Status = DuplicateFlag.Kind, DuplicateFlag.Status
 
 ORIGINAL = (
@@ -73,11 +75,14 @@ def test_punctuation_spacing_and_traditional_script_do_not_hide_a_copy(alice, bo
 
 
 def test_a_copy_padded_with_text_of_ones_own_is_caught_by_containment(alice, bob):
+    """Three times as much text of one's own around a whole copied post: the Jaccard
+    similarity is low, but all of the earlier post is inside the new one."""
     original = write(alice, ORIGINAL)
-    copy = write(bob, OTHER + "\n" + ORIGINAL, minutes=5)
+    padding = (BRIEF / "example-long-post.txt").read_text(encoding="utf-8")[:560]
+    copy = write(bob, padding[:280] + ORIGINAL + padding[280:], minutes=5)
     flag = DuplicateFlag.objects.get(post=copy)
     assert flag.source_id == original.pk and flag.kind == Kind.COPY_OF_OTHER
-    assert flag.containment > 0.4 and flag.similarity < 0.6  # Jaccard alone would miss it
+    assert flag.containment > 0.95 and flag.similarity < 0.45  # Jaccard alone: no copy
 
 
 def test_repeating_ones_own_post_is_a_self_repeat(alice):
