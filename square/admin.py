@@ -8,7 +8,11 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from square import hooks
+from square import (
+    admin_moderation,  # noqa: F401  (registers the moderation queue)
+    hooks,
+)
+from square.admin_bans import BanActionsMixin
 from square.admin_summary import interactions_summary
 from square.models import (
     Comment,
@@ -37,7 +41,7 @@ def moderate_each(queryset, service, *, arg: str, staff) -> int:
 
 
 @admin.register(User)
-class SquareUserAdmin(UserAdmin):
+class SquareUserAdmin(BanActionsMixin, UserAdmin):
     list_display = (
         "username",
         "display_name",
@@ -56,6 +60,8 @@ class SquareUserAdmin(UserAdmin):
         "following_count",
         "date_joined",
         "last_login",
+        "banned_at",
+        "ban_reason",
     )
     fieldsets = (
         *UserAdmin.fieldsets,
@@ -72,8 +78,9 @@ class SquareUserAdmin(UserAdmin):
                 )
             },
         ),
+        (_("Ban"), {"fields": ("banned_at", "ban_reason")}),
     )
-    actions = ["deactivate"]
+    actions = ["deactivate", "ban", "unban"]
 
     def has_delete_permission(self, request, obj=None):
         return False  # accounts are deactivated, never deleted with their posts

@@ -19,7 +19,8 @@ from campaigns.tests.factories import (
     member,
 )
 from square import similarity
-from square.services.moderation import moderation_decide, user_ban
+from square.services.moderation import moderation_decide, report_create, user_ban
+from square.services.posts import post_create
 from square.tests.test_duplicates import ORIGINAL, OTHER
 
 pytestmark = pytest.mark.django_db
@@ -133,6 +134,12 @@ def test_banning_a_winner_after_the_draw_revokes_and_replaces_every_award(modera
 def test_confirming_a_winning_post_as_a_copy_revokes_that_award(moderator):
     _drawn()
     award = Award.objects.get(tier__slug="lucky", status="pending")
+    earlier = post_create(
+        author=member(), body=OTHER, created_at=award.post.created_at - timedelta(hours=1)
+    )
+    report_create(
+        reporter=member(), post=award.post, reason="plagiarism", original_link=str(earlier.pk)
+    )
     moderation_decide(post=award.post, actor=moderator, action="confirm", reason="举报属实")
     award.refresh_from_db()
     assert award.status == "revoked" and award.revoked_reason.startswith("duplicate_of_other")

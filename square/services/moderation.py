@@ -92,12 +92,15 @@ def appeal_create(*, author: User, post: Post, text: str) -> Appeal:
         raise ValidationError(_("You have already appealed; staff will answer once.")) from None
 
 
-def _settle(post: Post, *, flags: str | None, reports: str, appeal: str, now) -> None:
-    live = post.duplicate_flags.exclude(kind=DuplicateFlag.Kind.SELF_REPEAT)
+def _settle(post: Post, *, flags: str, reports: str, appeal: str, now) -> None:
+    """Close the case: flags waiting for review take `flags` (clearing also lifts
+    confirmed ones and self-repeats), open reports `reports`, an open appeal `appeal`."""
+    waiting = post.duplicate_flags.filter(status=DuplicateFlag.Status.PENDING).exclude(
+        kind=DuplicateFlag.Kind.SELF_REPEAT
+    )
     if flags == DuplicateFlag.Status.CLEARED:
-        live = post.duplicate_flags.all()
-    if flags:
-        live.exclude(status=flags).update(status=flags, reviewed_at=now)
+        waiting = post.duplicate_flags.exclude(status=DuplicateFlag.Status.CLEARED)
+    waiting.update(status=flags, reviewed_at=now)
     post.reports.filter(status=Report.Status.OPEN).update(status=reports)
     Appeal.objects.filter(post=post, status=Appeal.Status.OPEN).update(
         status=appeal, decided_at=now
@@ -119,29 +122,42 @@ def _confirm_from_report(post: Post) -> None:
     )  # fmt: skip
 
 
+def _check_decidable(post: Post, action: str) -> None:
+    """Refuse a decision that has nothing to act on, with a reason staff can read."""
+    if action == Action.CONFIRM:
+        _confirm_from_report(post)
+        copies = post.duplicate_flags.exclude(kind=DuplicateFlag.Kind.SELF_REPEAT)
+        if not copies.exclude(status=DuplicateFlag.Status.CLEARED).exists():
+            raise ValidationError(
+                _("There is no copy to confirm: no duplicate flag and no plagiarism report.")
+            )
+    elif action == Action.BAN and post.author.banned_at is not None:
+        raise ValidationError(_("The author is already banned."))
+    elif action not in Action.values or action == Action.UNBAN:
+        raise ValidationError(_("Choose a decision."))
+
+
 @transaction.atomic
 def moderation_decide(*, post: Post, actor: User, action: str, reason: str) -> ModerationAction:
     """Staff decide on a post in the queue: confirm plagiarism, clear, hide it, or ban
-    its author. Flags, reports and the appeal are settled by the same decision."""
+    its author. Any decision closes the case: flags, reports and the appeal are settled
+    with it (hiding or banning counts the waiting flags as confirmed)."""
     _require_moderator(actor)
     reason = _reason(reason)
     post = Post.objects.select_for_update().select_related("author").get(pk=post.pk)
+    _check_decidable(post, action)
     now = timezone.now()
-    if action == Action.CONFIRM:
-        _confirm_from_report(post)
-        _settle(post, flags="confirmed", reports="upheld", appeal="rejected", now=now)
-    elif action == Action.CLEAR:
+    if action == Action.CLEAR:
         _settle(post, flags="cleared", reports="dismissed", appeal="accepted", now=now)
-    elif action == Action.HIDE:
-        post = post_hide(post=post, staff=actor)
-        _settle(post, flags=None, reports="upheld", appeal="rejected", now=now)
-    elif action == Action.BAN:
-        user_ban(user=post.author, actor=actor, reason=reason, post=post)
-        _settle(post, flags=None, reports="upheld", appeal="rejected", now=now)
-        return post.moderation_actions.filter(action=Action.BAN).latest("created_at", "id")
     else:
-        raise ValidationError(_("Choose a decision."))
+        _settle(post, flags="confirmed", reports="upheld", appeal="rejected", now=now)
     post.duplicate_flags.filter(reviewed_at=now).update(reviewed_by=actor)
+    if action == Action.HIDE:
+        post = post_hide(post=post, staff=actor)
+    if action == Action.BAN:  # user_ban records the decision and tells the other apps
+        user_ban(user=post.author, actor=actor, reason=reason, post=post)
+        hooks.post_changed(post=post)
+        return post.moderation_actions.filter(action=Action.BAN).latest("created_at", "id")
     record = ModerationAction.objects.create(
         actor=actor, action=action, post=post, user=post.author, reason=reason, created_at=now
     )

@@ -185,3 +185,32 @@ def test_a_moderator_cannot_ban_themselves_or_a_superuser(moderator):
     for target in (moderator, boss):
         with pytest.raises(ValidationError):
             user_ban(user=target, actor=moderator, reason="x")
+
+
+def test_confirming_needs_a_flag_or_a_plagiarism_report(moderator):
+    post = write(UserFactory(), OTHER)
+    report_create(reporter=UserFactory(), post=post, reason="spam")
+    with pytest.raises(ValidationError, match="no copy to confirm"):
+        moderation_decide(post=post, actor=moderator, action="confirm", reason="?")
+    assert not ModerationAction.objects.exists()
+    assert Report.objects.get().status == Report.Status.OPEN
+
+
+def test_banning_an_author_twice_is_refused_not_a_crash(pair, moderator):
+    _original, copy = pair
+    moderation_decide(post=copy, actor=moderator, action="ban", reason="一次")
+    with pytest.raises(ValidationError, match="already banned"):
+        moderation_decide(post=copy, actor=moderator, action="ban", reason="两次")
+    assert ModerationAction.objects.filter(action="ban").count() == 1
+
+
+def test_any_decision_closes_the_case_and_confirm_keeps_cleared_flags_cleared(pair, moderator):
+    original, copy = pair
+    other = write(UserFactory(), OTHER)
+    DuplicateFlag.objects.create(
+        post=copy, source=other, kind="suspected_spin", similarity=0.2, containment=0.3,
+        status="cleared",
+    )  # fmt: skip
+    moderation_decide(post=copy, actor=moderator, action="hide", reason="违规")
+    statuses = dict(DuplicateFlag.objects.filter(post=copy).values_list("source_id", "status"))
+    assert statuses == {original.pk: "confirmed", other.pk: "cleared"}
