@@ -1,6 +1,8 @@
 """The public results of a campaign's draws: the page, the same data as JSON for
 machines, each frozen list as the exact bytes its digest covers, and the verifier
-script itself (drafts are 404; see `campaigns.selectors.results` for what shows when)."""
+script itself (drafts are 404; see `campaigns.selectors.results` for what shows when).
+The page and the JSON also carry the public disqualification list, in every state
+(`campaigns.selectors.exclusions`)."""
 
 from pathlib import Path
 
@@ -12,6 +14,7 @@ from django.views.decorators.http import require_GET
 
 from campaigns import draw
 from campaigns.models import Campaign, Snapshot
+from campaigns.selectors.exclusions import campaign_exclusions
 from campaigns.selectors.pages import campaign_public
 from campaigns.selectors.results import lists_frozen, results_data, results_page
 
@@ -39,11 +42,16 @@ def results(request, slug: str):
     campaign = _public_or_404(slug)
     page = results_page(campaign, request)
     json_url = request.build_absolute_uri(reverse("campaigns:results_json", args=[slug]))
+    # Revoked awards are counted only when the winners are shown (loaded by the page).
+    codes = [code for t in page.tiers for code in t.data["revoked_codes"]]
+    exclusions = campaign_exclusions(campaign, revoked_codes=codes)
     context = {
         "campaign": campaign,
         "phase": campaign.phase(),
         "page": page,
         "data": page.data,
+        "exclusions": exclusions,
+        "my_exclusion": exclusions.person(campaign, request.user),
         "json_url": json_url,
         "verify_command": f"python3 campaigns/draw.py {json_url}",
         "script_url": reverse("campaigns:draw_script"),
@@ -58,6 +66,8 @@ def results(request, slug: str):
 def results_json(request, slug: str):
     campaign = _public_or_404(slug)
     data = results_data(campaign, request)
+    codes = [code for tier in data["tiers"] for code in tier["revoked_codes"]]
+    data["exclusions"] = campaign_exclusions(campaign, revoked_codes=codes).as_json()
     shown_early = data["winners_shown"] and campaign.status != Campaign.Status.PUBLISHED
     response = JsonResponse(data, json_dumps_params={"ensure_ascii": False})
     return _open_to_all(response, private=shown_early)

@@ -7,7 +7,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from square.forms import LoginForm
-from square.views import accounts, feed, interactions, notifications, posts
+from square.views import accounts, feed, interactions, moderation, notifications, posts
 
 urlpatterns = [
     path("", feed.home, name="home"),
@@ -21,6 +21,8 @@ urlpatterns = [
     path("posts/<int:pk>/like/", interactions.like, name="post_like"),
     path("posts/<int:pk>/repost/", interactions.repost, name="post_repost"),
     path("posts/<int:pk>/comments/", interactions.comment, name="post_comment"),
+    path("posts/<int:pk>/report/", moderation.report, name="post_report"),
+    path("posts/<int:pk>/appeal/", moderation.appeal, name="post_appeal"),
     path("comments/<int:pk>/", posts.thread, name="comment_thread"),
     path("comments/<int:pk>/delete/", interactions.comment_remove, name="comment_delete"),
     path("notifications/", notifications.index, name="notifications"),

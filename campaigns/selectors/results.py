@@ -15,6 +15,7 @@ from django.urls import reverse
 
 from campaigns import draw
 from campaigns.models import Award, Campaign, RewardTier, Snapshot, TierDraw
+from campaigns.selectors.exclusions import revoked_code
 from campaigns.services.draws import DRAWN_KINDS, TIER_LIST
 
 REVEALED = (Campaign.Status.DRAWN, Campaign.Status.PUBLISHED)
@@ -124,6 +125,8 @@ def _tier_data(campaign, tier, loaded, request, shown: bool) -> dict:
         cut = len(sequence) if tier.winners is None else min(tier.winners, len(sequence))
         data["alternates"] = list(sequence[cut:])
     data["revoked"] = len(awards) - len(kept)
+    # Only the code before the colon: the moderator's own words stay in the admin.
+    data["revoked_codes"] = sorted(revoked_code(a.revoked_reason) for a in awards if a not in kept)
     return data
 
 

@@ -7,9 +7,11 @@ from django.conf import settings
 from django.db.models import (
     FETCH_PEERS,
     FETCH_RAISE,
+    Exists,
     F,
     FloatField,
     Func,
+    OuterRef,
     Prefetch,
     Q,
     QuerySet,
@@ -18,7 +20,7 @@ from django.db.models import (
 from django.db.models.functions import Power
 from django.utils import timezone
 
-from square.models import Follow, Like, Post, PostImage, User
+from square.models import Appeal, DuplicateFlag, Follow, Like, Post, PostImage, User
 
 PUBLISHED = Post.Status.PUBLISHED
 
@@ -128,8 +130,11 @@ def user_posts(*, user: User, viewer: User | None) -> QuerySet:
 
 def post_visible_to(*, pk: int, viewer) -> Post | None:
     """One post for its page, or None: others' deleted and hidden posts are not shown,
-    except to staff."""
-    post = posts_for_display(Post.objects.filter(pk=pk)).first()
+    except to staff. `has_findings` (in the same query) says whether integrity checks
+    left anything the author should be told about: a live flag or an appeal."""
+    live_flags = DuplicateFlag.objects.filter(post=OuterRef("pk")).exclude(status="cleared")
+    findings = Exists(live_flags) | Exists(Appeal.objects.filter(post=OuterRef("pk")))
+    post = posts_for_display(Post.objects.filter(pk=pk)).annotate(has_findings=findings).first()
     if post is None or post.is_published:
         return post
     is_staff = bool(viewer and viewer.is_authenticated and viewer.is_staff)

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from square import hooks, similarity
 from square.models import Appeal, DuplicateFlag, ModerationAction, Post, Report, User
-from square.services.posts import post_hide
+from square.services.posts import post_hide, post_restore
 
 Action = ModerationAction.Action
 POST_LINK_RE = re.compile(r"(?:/posts/|^#?)(\d{1,18})/?(?:[?#].*)?$")
@@ -141,7 +141,8 @@ def _check_decidable(post: Post, action: str) -> None:
 def moderation_decide(*, post: Post, actor: User, action: str, reason: str) -> ModerationAction:
     """Staff decide on a post in the queue: confirm plagiarism, clear, hide it, or ban
     its author. Any decision closes the case: flags, reports and the appeal are settled
-    with it (hiding or banning counts the waiting flags as confirmed)."""
+    with it (hiding or banning counts the waiting flags as confirmed; clearing also
+    shows a hidden post again)."""
     _require_moderator(actor)
     reason = _reason(reason)
     post = Post.objects.select_for_update().select_related("author").get(pk=post.pk)
@@ -154,6 +155,8 @@ def moderation_decide(*, post: Post, actor: User, action: str, reason: str) -> M
     post.duplicate_flags.filter(reviewed_at=now).update(reviewed_by=actor)
     if action == Action.HIDE:
         post = post_hide(post=post, staff=actor)
+    if action == Action.CLEAR and post.status == Post.Status.HIDDEN:
+        post = post_restore(post=post, staff=actor)  # cleared: no violation to hide
     if action == Action.BAN:  # user_ban records the decision and tells the other apps
         user_ban(user=post.author, actor=actor, reason=reason, post=post)
         hooks.post_changed(post=post)

@@ -214,3 +214,12 @@ def test_any_decision_closes_the_case_and_confirm_keeps_cleared_flags_cleared(pa
     moderation_decide(post=copy, actor=moderator, action="hide", reason="违规")
     statuses = dict(DuplicateFlag.objects.filter(post=copy).values_list("source_id", "status"))
     assert statuses == {original.pk: "confirmed", other.pk: "cleared"}
+
+
+def test_clearing_after_an_accepted_appeal_shows_a_hidden_post_again(pair, moderator):
+    _original, copy = pair
+    moderation_decide(post=copy, actor=moderator, action="hide", reason="疑似违规")
+    appeal_create(author=copy.author, post=copy, text="请再看看，这是我的原创。")
+    moderation_decide(post=copy, actor=moderator, action="clear", reason="申诉成立")
+    assert Post.objects.get(pk=copy.pk).status == Post.Status.PUBLISHED
+    assert Appeal.objects.get(post=copy).status == Appeal.Status.ACCEPTED

@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -16,12 +16,15 @@ from square.pagination import keyset_page
 from square.ratelimit import rate_limited
 from square.services.posts import post_create, post_delete, post_edit
 from square.views.common import form_errors, next_url
+from square.views.moderation import detail_context, write_refusal
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 @rate_limited("post")
 def compose(request):
+    """The compose page; a banned account sees why it cannot post instead of the form."""
+    refusal = write_refusal(request.user)
     if request.method == "POST":
         form = PostForm(request.POST, request.FILES)
         if form.is_valid():
@@ -33,6 +36,8 @@ def compose(request):
                 )
             except ValidationError as exc:
                 form_errors(form, exc)
+            except PermissionDenied as exc:
+                refusal = str(exc)
             else:
                 messages.success(request, _("Posted."))
                 return redirect(post)
@@ -40,7 +45,8 @@ def compose(request):
         tag = request.GET.get("tag", "").strip().lstrip("#＃")[:64]
         initial = f"#{tag} " if tag else ""
         form = PostForm(initial={"body": initial})
-    context = {"form": form, "compose_extra": hooks.compose_context(request=request)}
+    extra = {} if refusal else hooks.compose_context(request=request)
+    context = {"form": form, "compose_extra": extra, "write_refusal": refusal}
     return render(request, "square/compose.html", context)
 
 
@@ -73,6 +79,7 @@ def detail(request, pk: int):
         "liked_ids": selectors.liked_post_ids(viewer=request.user, posts=[post]),
         "badges": hooks.card_badges(posts=[post], viewer=request.user),
         "next_url": next_url(request, comments.next_cursor) if comments.has_next else "",
+        **detail_context(request, post, target),
     }
     return render(request, "square/post_detail.html", context)
 
@@ -106,6 +113,10 @@ def history(request, pk: int):
 def edit(request, pk: int):
     editable = Post.objects.published().originals_and_quotes()  # a plain repost has no text
     post = get_object_or_404(editable, pk=pk, author=request.user)
+    refusal = write_refusal(request.user)
+    if refusal:  # banned: say why on the post instead of showing a form that cannot save
+        messages.error(request, refusal)
+        return redirect(post)
     if request.method == "POST":
         form = PostEditForm(request.POST)
         if form.is_valid():
@@ -113,6 +124,9 @@ def edit(request, pk: int):
                 post_edit(post=post, editor=request.user, body=form.cleaned_data["body"])
             except ValidationError as exc:
                 form_errors(form, exc)
+            except PermissionDenied as exc:
+                messages.error(request, str(exc))
+                return redirect(post)
             else:
                 messages.success(request, _("Your changes are saved."))
                 return redirect(post)

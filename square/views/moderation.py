@@ -1,0 +1,219 @@
+"""Reporting a post, the author's view of what integrity checks found on their own post
+and their one appeal, and the notice banned accounts see instead of a form.
+
+Thin views over `square.services.moderation`: the services decide (once per person
+and post, the original's link, who may appeal) and phrase every refusal; these views
+show the refusal where the person is — on the form, or as a message on the post.
+"""
+
+from dataclasses import dataclass, field
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import FilteredRelation, Q
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from square import selectors
+from square.forms_moderation import AppealForm, ReportForm
+from square.models import Appeal, DuplicateFlag, Post, Report
+from square.ratelimit import rate_limited
+from square.services.accounts import author_may_write
+from square.services.moderation import appeal_create, report_create
+from square.views.common import form_errors
+
+Kind, Review = DuplicateFlag.Kind, DuplicateFlag.Status
+
+
+def write_refusal(user) -> str:
+    """Why `user` may not post, quote or comment ("" when they may): the service's own
+    sentence, so the notice before the form and the refusal after it say the same."""
+    if not user.is_authenticated:
+        return ""
+    try:
+        author_may_write(user)
+    except PermissionDenied as exc:
+        return str(exc)
+    return ""
+
+
+# --- the author's view of their post ------------------------------------------------------
+
+
+@dataclass
+class Integrity:
+    """What the author of a post is told about it: findings in words, their appeal."""
+
+    notes: list[str] = field(default_factory=list)
+    appeal_status: str | None = None
+    appeal_at: object = None
+    can_appeal: bool = False
+    form: AppealForm | None = None
+
+    @property
+    def appeal_text(self) -> str:
+        return {
+            Appeal.Status.OPEN: _("Your appeal was sent: waiting for review by staff."),
+            Appeal.Status.ACCEPTED: _("Staff accepted your appeal."),
+            Appeal.Status.REJECTED: _("Staff rejected your appeal."),
+        }.get(self.appeal_status, "")
+
+    def __bool__(self) -> bool:
+        return bool(self.notes or self.appeal_status)
+
+
+def _flag_note(kind: str, status: str) -> str:
+    if kind == Kind.SELF_REPEAT:
+        return _(
+            "This post repeats one of your earlier posts. It stays up, but in a campaign "
+            "only the earlier one counts."
+        )
+    if status == Review.CONFIRMED:
+        return _("Staff confirmed that this post copies someone else's earlier post.")
+    if kind == Kind.COPY_OF_OTHER:
+        return _(
+            "Flagged as a possible copy of someone else's earlier post — under review by "
+            "staff. Until then it does not count in campaigns."
+        )
+    return _(
+        "Flagged as possibly reworded from someone else's earlier post — under review by "
+        "staff. It still counts in campaigns while they review it."
+    )
+
+
+def author_integrity(post: Post) -> Integrity:
+    """The post's live (not cleared) flags and its appeal, in one query. Whether the
+    author may appeal follows `services.moderation.appeal_allowed`: flagged or hidden,
+    and not appealed yet."""
+    live = FilteredRelation("duplicate_flags", condition=~Q(duplicate_flags__status=Review.CLEARED))
+    rows = list(
+        Post.objects.filter(pk=post.pk)
+        .annotate(live=live)
+        .values_list("live__kind", "live__status", "appeal__status", "appeal__created_at")
+    )
+    state = Integrity()
+    flags = sorted({(kind, status) for kind, status, _a, _t in rows if kind})
+    if post.status == Post.Status.HIDDEN:
+        state.notes.append(_("Hidden by staff: only you and staff can see this post."))
+    state.notes += list(dict.fromkeys(_flag_note(kind, status) for kind, status in flags))
+    if rows:
+        state.appeal_status, state.appeal_at = rows[0][2], rows[0][3]
+    flagged = bool(flags) or post.status == Post.Status.HIDDEN
+    state.can_appeal = flagged and state.appeal_status is None
+    return state
+
+
+def detail_context(request, post: Post, target: Post) -> dict:
+    """What the post page adds for integrity: the report link for others, the author's
+    findings and appeal form (one query, only for the author of a post with findings —
+    `post_visible_to` says whether there are any), and the notice a banned
+    account sees instead of the comment form."""
+    user = request.user
+    signed_in = user.is_authenticated
+    integrity = None
+    told = getattr(post, "has_findings", True) or post.status == Post.Status.HIDDEN
+    if signed_in and user.pk == post.author_id and not post.is_plain_repost and told:
+        integrity = author_integrity(post)
+        if integrity.can_appeal:
+            integrity.form = AppealForm()
+    return {
+        "write_refusal": write_refusal(user),
+        "can_report": signed_in and user.pk != target.author_id and target.is_published,
+        "integrity": integrity,
+    }
+
+
+# --- reports ------------------------------------------------------------------------------
+
+
+def _visible_or_404(request, pk: int) -> Post:
+    post = selectors.post_visible_to(pk=pk, viewer=request.user)
+    if post is None:
+        raise Http404
+    return post
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@rate_limited("report")
+def report(request, pk: int):
+    """Report a post once: what is wrong, the original's link for plagiarism, a note."""
+    post = _visible_or_404(request, pk)
+    if post.is_plain_repost:  # a plain repost has no text of its own: report the original
+        return redirect("post_report", pk=post.repost_of_id)
+    if post.author_id == request.user.pk:
+        messages.error(request, _("You cannot report your own post."))
+        return redirect(post)
+    if request.method == "POST":
+        form = ReportForm(request.POST)
+        if form.is_valid():
+            try:
+                report_create(
+                    reporter=request.user,
+                    post=post,
+                    reason=form.cleaned_data["reason"],
+                    original_link=form.cleaned_data["original"],
+                    note=form.cleaned_data["note"],
+                )
+            except ValidationError as exc:
+                if not hasattr(exc, "error_dict"):  # already reported: nothing to fix here
+                    messages.error(request, " ".join(exc.messages))
+                    return redirect(post)
+                form_errors(form, exc, "original")
+            else:
+                messages.success(request, _("Thank you: staff will look at your report."))
+                return redirect(post)
+    else:
+        if Report.objects.filter(post=post, reporter=request.user).exists():
+            messages.info(request, _("You have already reported this post."))
+            return redirect(post)
+        form = ReportForm()
+    return render(request, "square/report.html", {"form": form, "post": post})
+
+
+# --- appeals ------------------------------------------------------------------------------
+
+
+def _integrity_url(post: Post) -> str:
+    return f"{post.get_absolute_url()}#integrity"
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def appeal(request, pk: int):
+    """The author's one appeal. The post page shows the form; this page shows it again
+    with its errors (and works on its own without the post page)."""
+    post = _visible_or_404(request, pk)
+    if post.author_id != request.user.pk:
+        messages.error(request, _("Only the author can appeal."))
+        return redirect(post)
+    if request.method == "POST":
+        form = AppealForm(request.POST)
+        if form.is_valid():
+            try:
+                appeal_create(author=request.user, post=post, text=form.cleaned_data["text"])
+            except (ValidationError, PermissionDenied) as exc:
+                if not hasattr(exc, "error_dict"):  # appealed already, or nothing to appeal
+                    messages.error(request, " ".join(_messages_of(exc)))
+                    return redirect(_integrity_url(post))
+                form_errors(form, exc, "text")
+            else:
+                messages.success(request, _("Your appeal was sent. Staff will review it."))
+                return redirect(_integrity_url(post))
+    else:
+        state = author_integrity(post)
+        if state.appeal_status is not None:
+            messages.info(request, _("You have already appealed; staff will answer once."))
+            return redirect(_integrity_url(post))
+        if not state.can_appeal:
+            messages.info(request, _("There is nothing to appeal on this post."))
+            return redirect(post)
+        form = AppealForm()
+    return render(request, "square/appeal.html", {"form": form, "post": post})
+
+
+def _messages_of(exc: Exception) -> list[str]:
+    return exc.messages if isinstance(exc, ValidationError) else [str(exc)]
