@@ -7,11 +7,17 @@ import pytest
 from django.core.management import call_command
 
 from campaigns.models import Campaign
-from campaigns.tests.factories import CampaignFactory
+from campaigns.tests.factories import CampaignFactory, texts_restart
 from square.tests.conftest import *  # noqa: F403
 from square.tests.conftest import _clear_cache  # noqa: F401  (autouse: not in `*`)
 
 ANNOUNCED_SLUG = "my-2026-first-post"
+
+
+@pytest.fixture(autouse=True)
+def _made_up_texts():
+    """Every test gets the same made-up texts (`entry_text()`), run alone or in the suite."""
+    texts_restart()
 
 
 @pytest.fixture

@@ -6,6 +6,7 @@ and likes, comments and reposts — which the services always make "now" — are
 then moved in time with a queryset `update` (see `like_at`, `comment_at`, `repost_at`).
 """
 
+import random
 from datetime import datetime, timedelta
 from datetime import timezone as dt_timezone
 
@@ -37,14 +38,81 @@ LONG_AGO = cn(2025, 6, 1, 12, 0, 0)  # when established members joined
 TAG = "我的2026第一帖"
 ALIASES = ["我的2026第一条帖", "我的2026第一條帖"]
 # Thirty different Han characters: exactly the default minimum, with enough variety.
+# One fixed text, for a test with a single post (or one post edited): posts by several
+# people, or several entries of one person, need texts of their own (`entry_text()`),
+# or the near-duplicate check takes them for copies of each other.
 THIRTY = "一二三四五六七八九十甲乙丙丁戊己庚辛壬癸子丑寅卯辰巳午未申酉"
 VALID_TEXT = f"#{TAG} {THIRTY}"
-SHORT_TEXT = f"#{TAG} 新年快乐"  # tagged, 4 units: too short
+SHORT_TEXT = f"#{TAG} 新年快乐"  # tagged, 4 units: too short (never compared: under 15)
+
+# Common Han characters, each one unit that every normalisation leaves as it is; none
+# of THIRTY's, the tags' or 新年快乐 (tests search for those), so made-up texts never
+# share a run of characters with the fixed ones.
+HAN_POOL = (
+    "是不了人在有他这中大来上国个到说们为和你地出道也时得就那要下以生会自着去之过家学"
+    "对可她里后小么心多天而能好都然没于起还发成事只作当想看文无开手用主行方又如前所本"
+    "见经头面公同已老从动两长知民样现分将外但身些与高意进把法此实回理美点月明其种声全"
+    "工话儿者向情部正名定女问力机给等很业最间什打便位因重被走电门相次东海口使教西再平"
+    "真听世气信北少关并内加化由却代产入先山太水万市眼体别处总才场师书比住员笑性通目华"
+    "报立马命张活难神数件安表原车白应路期叫常提感金何更反合放做系计或司利受光王果亲界"
+    "及今京务制解任至清物台象记边共风干接许特觉望直服毛林题建南度统色字请交爱让认算论"
+    "百吃义科怎元社术结功指思非流每青管夫连远资队跟带花院变联言往展该领传近留红治决周"
+    "保达办运武半候必城父强步完深区即求品士转量空甚众技轻程告江语英基派满式李息写呢识"
+    "极令黄德收脸钱倒持取设始版双历越史商千片容研像找友孩站广改议形委早房音火际则首单"
+    "据导影失拿网香似斯专石若弟谁校读志飞观争究包组造落视济喜离虽坏兴切掉拉底船团集罗"
+    "确型证苦营怕愿引规效阳断故母级讲晚河注须响格布吗送准称况低养假停习谈终希男病刚复"
+    "古存速树春夏秋冬雪雨云星鸟鱼虎龙牛羊猪狗猫草木森田米茶酒饭菜汤糖盐油画歌舞诗唱跳"
+    "跑游泳球棋琴灯窗桌椅床衣鞋帽袜伞桥街村镇省岛湖湾港峰谷岸沙土岩铁铜银纸笔墨砚朋伴"
+    "客宾邻居哥姐妹叔姨舅爷奶孙宝贝甜酸辣咸淡热冷暖凉湿松紧厚薄宽窄尖圆弯亮暗静闹迟忙"
+    "闲富穷"
+)
+TEXTS_SEED = 2026
 
 
-def entry_text(tag: str = TAG, extra: str = "") -> str:
-    """A text that passes every text rule with `tag` (add `extra` to tell posts apart)."""
-    return f"#{tag} {THIRTY}{extra}"
+class _Texts:
+    """Made-up texts of different characters from `HAN_POOL`, no two of which share a
+    run of three characters (the near-duplicate check compares character 3-grams), so
+    any two are unrelated posts. Deterministic: the same calls give the same texts, and
+    `texts_restart()` (run before every campaigns test) starts the sequence again."""
+
+    def __init__(self) -> None:
+        self.restart()
+
+    def restart(self) -> None:
+        self._rng = random.Random(TEXTS_SEED)
+        self._runs: set[str] = set()
+
+    def take(self, length: int) -> str:
+        if not 0 < length <= len(HAN_POOL):
+            raise ValueError(f"a made-up text has 1 to {len(HAN_POOL)} characters")
+        while True:
+            chars = self._rng.sample(HAN_POOL, length)
+            runs = {"".join(chars[i : i + 3]) for i in range(length - 2)}
+            if not runs & self._runs:
+                self._runs |= runs
+                return "".join(chars)
+
+
+_texts = _Texts()
+
+
+def texts_restart() -> None:
+    """Start the made-up texts again (an autouse fixture does it before every test)."""
+    _texts.restart()
+
+
+def distinct_text(length: int = 30) -> str:
+    """`length` different Han characters, untagged: a new text on every call, sharing no
+    3-character run with any other (call it inside tests, not at import time)."""
+    return _texts.take(length)
+
+
+def entry_text(tag: str = TAG, extra: str = "", length: int = 30) -> str:
+    """A text that passes every text rule with `tag`: the tag, then `length` (by default
+    exactly the minimum of 30) different characters, new on every call (see
+    `distinct_text`), so the posts of a test are independent posts. A shorter `length`
+    makes a tagged text that is too short; `extra` is added at the end as it is."""
+    return f"#{tag} {distinct_text(length)}{extra}"
 
 
 class CampaignFactory(factory.django.DjangoModelFactory):

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from campaigns.dashboard import reason_q
 from campaigns.models import Campaign, Entry, Prize, RewardTier
+from campaigns.tests.factories import entry_text
 from square.models import Post, User
 from square.services.posts import post_create
 
@@ -22,9 +23,12 @@ pytestmark = pytest.mark.django_db
 
 UTC8 = dt_timezone(timedelta(hours=8))
 TAG = "管理测试"
-THIRTY = "一二三四五六七八九十甲乙丙丁戊己庚辛壬癸子丑寅卯辰巳午未申酉"
-VALID = f"#{TAG} {THIRTY}"
 SHORT = f"#{TAG} 新年快乐"
+
+
+def valid_text() -> str:
+    """A valid entry's text, a new one on every call (posts of their own, not copies)."""
+    return entry_text(TAG)
 
 
 def cn(*args) -> datetime:
@@ -105,13 +109,13 @@ def entries(campaign):
     """
     a, b, c, d = (User.objects.create_user(n, password="pw-member-123") for n in "abcd")
     post_create(author=d, body="an ordinary post", created_at=cn(2025, 12, 1, 12))
-    post_create(author=a, body=VALID + "一", created_at=cn(2026, 1, 1, 1, 0))
-    post_create(author=a, body=VALID + "二", created_at=cn(2026, 1, 2, 10))
-    post_create(author=b, body=VALID + "三", created_at=cn(2026, 1, 1, 12))
-    post_create(author=c, body=VALID + "四", created_at=cn(2026, 1, 3, 9))
-    post_create(author=d, body=VALID + "五", created_at=cn(2026, 1, 2, 11))
+    post_create(author=a, body=valid_text(), created_at=cn(2026, 1, 1, 1, 0))
+    post_create(author=a, body=valid_text(), created_at=cn(2026, 1, 2, 10))
+    post_create(author=b, body=valid_text(), created_at=cn(2026, 1, 1, 12))
+    post_create(author=c, body=valid_text(), created_at=cn(2026, 1, 3, 9))
+    post_create(author=d, body=valid_text(), created_at=cn(2026, 1, 2, 11))
     post_create(author=a, body=SHORT, created_at=cn(2026, 1, 2, 12))  # too short
-    post_create(author=b, body=VALID + "六", created_at=cn(2026, 2, 1, 12))  # after the end
+    post_create(author=b, body=valid_text(), created_at=cn(2026, 2, 1, 12))  # after the end
     return {"a": a, "b": b, "c": c, "d": d}
 
 
@@ -273,7 +277,7 @@ def bulk_entries(campaign: Campaign, n: int) -> None:
     users = User.objects.bulk_create(User(username=f"bulk{i}") for i in range(n))
     start = campaign.starts_at + timedelta(hours=1)
     posts = Post.objects.bulk_create(
-        Post(author=u, body=VALID, created_at=start + timedelta(hours=i % 70))
+        Post(author=u, body=valid_text(), created_at=start + timedelta(hours=i % 70))
         for i, u in enumerate(users)
     )
     Entry.objects.bulk_create(

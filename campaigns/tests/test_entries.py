@@ -30,6 +30,7 @@ from campaigns.tests.factories import (
     PrizeFactory,
     RewardTierFactory,
     cn,
+    distinct_text,
     entry_post,
     entry_text,
     member,
@@ -135,14 +136,14 @@ def test_the_last_second_counts_whole(announced):
 @pytest.mark.parametrize("tag", [TAG, *ALIASES])
 def test_the_tag_and_its_aliases_make_entries(announced, tag):
     spaced = entry_post(member(), body=entry_text(tag))
-    glued = entry_post(member(), body=f"#{tag}{THIRTY}")
+    glued = entry_post(member(), body=f"#{tag}{distinct_text()}")
     assert verdict_of(spaced, announced) == (True, [])
     assert verdict_of(glued, announced) == (True, [])
 
 
 def test_untagged_posts_make_no_entry(announced):
-    entry_post(member(), body=THIRTY)
-    entry_post(member(), body=f"#我的2025第一帖 {THIRTY}")
+    entry_post(member(), body=distinct_text())
+    entry_post(member(), body=f"#我的2025第一帖 {distinct_text()}")
     assert Entry.objects.count() == 0
 
 
@@ -359,7 +360,7 @@ def test_a_tagged_quote_is_an_entry_and_a_plain_repost_is_not(other_user):
 
 def test_a_post_enters_every_open_campaign_whose_tag_it_carries(announced):
     other = CampaignFactory(hashtag="新年快乐", aliases=[])
-    both = entry_post(member(), body=f"#新年快乐 {VALID_TEXT}")
+    both = entry_post(member(), body=f"#新年快乐 {entry_text()}")
     assert verdict_of(both, announced) == (True, [])
     assert verdict_of(both, other) == (True, [])
     only_ours = entry_post(member())
@@ -383,7 +384,7 @@ def test_a_campaign_needs_only_slug_title_hashtag_and_window():
     assert campaign.tag_keys == ["春天"]
     assert len(campaign.seed) == 64
     assert (campaign.min_chars, campaign.min_distinct_chars, campaign.posts_cap) == (30, 10, 30)
-    post = entry_post(member(), body=f"#春天 {THIRTY}")
+    post = entry_post(member(), body=f"#春天 {distinct_text()}")
     assert verdict_of(post, campaign) == (True, [])
 
 

@@ -12,6 +12,7 @@ from django.utils import timezone, translation
 
 from campaigns import views
 from campaigns.models import Campaign, Entry, Prize, RewardTier
+from campaigns.tests.factories import distinct_text, entry_text
 from square.services.posts import post_create
 from square.tests.factories import UserFactory
 
@@ -19,10 +20,17 @@ pytestmark = pytest.mark.django_db
 
 TAG = "我的2026第一帖"
 ALIASES = ["我的2026第一条帖", "我的2026第一條帖"]
-THIRTY = "一二三四五六七八九十甲乙丙丁戊己庚辛壬癸子丑寅卯辰巳午未申酉"
-VALID = f"#{TAG} {THIRTY}"
-SHORT = f"#{TAG} {THIRTY[:24]}"  # 24 of 30 字
 CN = dt_timezone(timedelta(hours=8))
+
+
+def valid_text() -> str:
+    """A valid entry's text: 30 字, a new one on every call (posts of their own)."""
+    return entry_text(TAG)
+
+
+def short_text() -> str:
+    """A tagged text of 24 of 30 字, a new one on every call."""
+    return entry_text(TAG, length=24)
 
 
 def make_campaign(slug="new-year", *, starts_at=None, ends_at=None, **fields) -> Campaign:
@@ -148,8 +156,8 @@ def test_rules_show_the_window_in_utc8_with_both_ends_and_every_rule(client):
 
 
 def test_live_page_has_countdown_button_prizes_and_figures(client, live, alice, bob):
-    post_create(author=alice, body=VALID)
-    post_create(author=bob, body=VALID + "多")
+    post_create(author=alice, body=valid_text())
+    post_create(author=bob, body=valid_text())
     response = client.get(live.get_absolute_url())
     html = response.content.decode()
     assert "data-countdown=" in html and "Ends in" in html
@@ -177,11 +185,12 @@ def test_title_and_description_follow_the_language(client, live):
 
 
 def test_signed_in_standing_shows_rank_newcomer_and_reasons_in_words(client, live, alice, bob):
-    post_create(author=bob, body=VALID)
-    post_create(author=bob, body=VALID + "多")
-    good = post_create(author=alice, body=VALID)
-    short = post_create(author=alice, body=SHORT)
-    untagged_later = post_create(author=alice, body="#别的话题 " + THIRTY)  # no entry at all
+    post_create(author=bob, body=valid_text())
+    post_create(author=bob, body=valid_text())
+    good = post_create(author=alice, body=valid_text())
+    short = post_create(author=alice, body=short_text())
+    # no entry at all:
+    untagged_later = post_create(author=alice, body=f"#别的话题 {distinct_text()}")
     client.force_login(alice)
     response = client.get(live.get_absolute_url())
     html = response.content.decode()
@@ -220,8 +229,8 @@ def test_reasons_in_words_for_every_code(live, alice):
 
 @pytest.mark.parametrize("where", ["latest", "topic", "detail", "profile"])
 def test_badges_valid_for_everyone_and_reasons_only_for_the_author(client, live, alice, bob, where):
-    good = post_create(author=alice, body=VALID)
-    short = post_create(author=alice, body=SHORT)
+    good = post_create(author=alice, body=valid_text())
+    short = post_create(author=alice, body=short_text())
     if where == "latest":
         urls = ["/?tab=latest"]
     elif where == "topic":
@@ -246,7 +255,7 @@ def test_badges_valid_for_everyone_and_reasons_only_for_the_author(client, live,
 def test_a_plain_repost_card_shows_the_badges_of_its_original(client, live, alice, bob):
     from square.services.posts import repost_create
 
-    original = post_create(author=alice, body=VALID)
+    original = post_create(author=alice, body=valid_text())
     repost_create(author=bob, post=original)
     html = client.get(bob.get_absolute_url()).content.decode()
     assert f"counts for #{TAG}" in html
@@ -284,10 +293,10 @@ def test_compose_counter_data_only_while_live(client, alice):
 def test_leaderboard_order_and_my_highlighted_row(client, live, alice, bob):
     carol = member("carol", display_name="卡罗")
     for _ in range(3):
-        post_create(author=carol, body=VALID)
+        post_create(author=carol, body=valid_text())
     for _ in range(2):
-        post_create(author=bob, body=VALID)
-    post_create(author=alice, body=VALID)
+        post_create(author=bob, body=valid_text())
+    post_create(author=alice, body=valid_text())
     client.force_login(bob)
     response = client.get(reverse("campaigns:leaderboard", args=[live.slug]))
     html = response.content.decode()
@@ -305,9 +314,9 @@ def test_leaderboard_order_and_my_highlighted_row(client, live, alice, bob):
 
 def test_my_row_is_shown_below_when_outside_the_top(client, live, alice, bob, monkeypatch):
     monkeypatch.setattr(views, "LEADERBOARD_SIZE", 1)
-    post_create(author=bob, body=VALID)
-    post_create(author=bob, body=VALID)
-    post_create(author=alice, body=VALID)
+    post_create(author=bob, body=valid_text())
+    post_create(author=bob, body=valid_text())
+    post_create(author=alice, body=valid_text())
     client.force_login(alice)
     response = client.get(reverse("campaigns:leaderboard", args=[live.slug]))
     assert [p.username for _r, p in response.context["rows"]] == ["bob"]
@@ -320,11 +329,11 @@ def test_my_row_is_shown_below_when_outside_the_top(client, live, alice, bob, mo
 
 def test_new_voices_lists_newcomers_first_valid_posts_newest_first(client, live, alice, bob):
     carol = member("carol")
-    first = post_create(author=alice, body=VALID)
-    post_create(author=alice, body=VALID + "再")  # not alice's first: not listed
-    post_create(author=bob, body=VALID)  # bob posted before the start: not new
-    post_create(author=carol, body=SHORT)  # not valid
-    carols = post_create(author=carol, body=VALID + "卡")
+    first = post_create(author=alice, body=valid_text())
+    post_create(author=alice, body=valid_text())  # not alice's first: not listed
+    post_create(author=bob, body=valid_text())  # bob posted before the start: not new
+    post_create(author=carol, body=short_text())  # not valid
+    carols = post_create(author=carol, body=valid_text())
     response = client.get(reverse("campaigns:new_voices", args=[live.slug]))
     assert [p.pk for p in response.context["page"].items] == [carols.pk, first.pk]
     html = response.content.decode()
@@ -334,7 +343,7 @@ def test_new_voices_lists_newcomers_first_valid_posts_newest_first(client, live,
 
 def test_new_voices_pages_with_the_keyset_cursor(client, live, settings):
     settings.SQUARE_FEED_PAGE_SIZE = 2
-    posts = [post_create(author=member(f"n{i}"), body=VALID) for i in range(3)]
+    posts = [post_create(author=member(f"n{i}"), body=valid_text()) for i in range(3)]
     url = reverse("campaigns:new_voices", args=[live.slug])
     page1 = client.get(url).context
     assert [p.pk for p in page1["page"].items] == [posts[2].pk, posts[1].pk]
@@ -352,7 +361,8 @@ def test_home_strip_during_and_within_30_days_after(client, alice, ended_days_ag
         ends_at=now - timedelta(days=ended_days_ago),
     )
     # A newcomer's first valid post, inside the window.
-    post = post_create(author=alice, body=VALID, created_at=campaign.starts_at + timedelta(hours=1))
+    at = campaign.starts_at + timedelta(hours=1)
+    post = post_create(author=alice, body=valid_text(), created_at=at)
     assert Entry.objects.get(post=post).valid
     cache.clear()
     html = client.get("/?tab=latest").content.decode()
@@ -372,15 +382,15 @@ def test_home_strip_not_shown_before_the_start(client):
 
 
 def _rank_people(campaign, n):
-    for i in range(n):
-        post_create(author=UserFactory(), body=VALID + str(i))
+    for _ in range(n):
+        post_create(author=UserFactory(), body=valid_text())
 
 
 @pytest.mark.parametrize("n", [1, 100])
 def test_campaign_pages_have_bounded_queries(client, live, alice, n, django_assert_max_num_queries):
     _rank_people(live, n)
-    post_create(author=alice, body=VALID)
-    post_create(author=alice, body=SHORT)
+    post_create(author=alice, body=valid_text())
+    post_create(author=alice, body=short_text())
     # Anonymous detail: campaign, tiers, prizes, figures = 4.
     cache.clear()
     with django_assert_max_num_queries(4):

@@ -24,10 +24,10 @@ from campaigns.tests.factories import (
     BEFORE,
     DURING,
     SHORT_TEXT,
-    THIRTY,
     CampaignFactory,
     cn,
     comment_at,
+    distinct_text,
     entry_post,
     entry_text,
     like_at,
@@ -323,7 +323,7 @@ def test_interactions_on_invalid_entries_and_other_posts_are_ignored(campaign):
     alice, friend = member(), member()
     (valid,) = posts_of(alice, 1)
     short = entry_post(alice, DURING, SHORT_TEXT)
-    untagged = entry_post(alice, DURING, THIRTY)
+    untagged = entry_post(alice, DURING, distinct_text())
     before = entry_post(alice, BEFORE)  # tagged, outside the window
     deleted = entry_post(alice, DURING)
     for post in (short, untagged, before, deleted):

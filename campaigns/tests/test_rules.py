@@ -16,12 +16,15 @@ from campaigns.models import Campaign
 from campaigns.tests.factories import (
     ALIASES,
     TAG,
+    VALID_TEXT,
     WINDOW_END,
     WINDOW_START,
     CampaignFactory,
     cn,
     entry_text,
+    texts_restart,
 )
+from square import similarity
 from square import text as square_text
 
 SHARED_CASES = Path(settings.BASE_DIR).resolve().parent / "shared" / "cases" / "eligibility.json"
@@ -259,3 +262,23 @@ def test_entry_verdict_lists_every_reason_text_first():
 
 def test_entry_verdict_with_an_alias():
     assert verdict(text=entry_text(ALIASES[1]))[1] == []
+
+
+# --- the factories' made-up texts --------------------------------------------------------
+
+
+def test_made_up_entry_texts_are_valid_and_unrelated_to_each_other():
+    """`entry_text()` gives every post of a test a text of its own: valid at exactly the
+    minimum of 30 字, and sharing no 3-gram with any other (nor with the fixed text), so
+    the near-duplicate check never takes two of them for copies. The same every time."""
+    texts_restart()
+    texts = [entry_text() for _ in range(300)]
+    shorter = [entry_text(length=24) for _ in range(20)]
+    for body in texts:
+        figures, reasons = verdict(text=body)
+        assert (reasons, figures.counted, figures.distinct) == ([], 30, 30)
+    assert {verdict(text=body)[1][0] for body in shorter} == {rules.TOO_SHORT}
+    sets = [similarity.shingles(body) for body in [VALID_TEXT, *texts, *shorter]]
+    assert len(set().union(*sets)) == sum(len(found) for found in sets)
+    texts_restart()
+    assert [entry_text() for _ in range(300)] == texts
