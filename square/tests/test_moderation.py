@@ -3,6 +3,7 @@
 import pytest
 from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import translation
 
 from square.models import Appeal, DuplicateFlag, ModerationAction, Post, Report
 from square.services.comments import comment_create
@@ -18,6 +19,13 @@ from square.tests.factories import UserFactory
 from square.tests.test_duplicates import ORIGINAL, OTHER, write
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """The refusals are matched in English (the site's default is Chinese)."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
