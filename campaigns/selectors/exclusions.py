@@ -172,10 +172,19 @@ def _revoked(campaign: Campaign) -> list[RevokedRow]:
     )
 
 
+def _cache_key(campaign: Campaign) -> str:
+    return f"campaigns:exclusions:{campaign.pk}:{campaign.status}"
+
+
+def exclusions_forget(*, campaign: Campaign) -> None:
+    """Drop the cached list after a moderation decision, so the page shows it at once."""
+    cache.delete(_cache_key(campaign))
+
+
 def _per_person_cached(campaign: Campaign) -> list[dict]:
-    """`_per_person`, cached like the live ranking: a minute while entries can change,
-    an hour once the campaign is closed and its entries are frozen."""
-    key = f"campaigns:exclusions:{campaign.pk}:{campaign.status}"
+    """`_per_person`, cached like the live ranking: a minute while entries can change
+    (moderation decisions drop it at once), an hour once the entries are frozen."""
+    key = _cache_key(campaign)
     rows = cache.get(key)
     if rows is None:
         rows = _per_person(campaign)

@@ -9,6 +9,7 @@ Open campaigns need nothing more: the decision already re-judged their entries.
 from django.db import transaction
 
 from campaigns.models import Award, Campaign, Entry
+from campaigns.selectors.exclusions import exclusions_forget
 from campaigns.services.audit import audit_record
 from campaigns.services.awards import award_disqualify
 
@@ -48,6 +49,7 @@ def moderation_applied(*, action: str, actor, reason: str, post=None, user=None)
     touched = {c.pk: c for c in _campaigns_touched(post, user)}
     touched |= {c.pk: c for c in Campaign.objects.filter(pk__in=revoked)}
     for campaign in touched.values():
+        exclusions_forget(campaign=campaign)
         audit_record(
             campaign=campaign,
             actor=actor,

@@ -7,6 +7,7 @@ import pytest
 from django.contrib.auth.models import Permission
 
 from campaigns.models import AuditEvent, Award, Entry
+from campaigns.selectors.exclusions import campaign_exclusions
 from campaigns.selectors.ranking import ranking_compute
 from campaigns.services import campaign_close, draw_run
 from campaigns.tests.factories import (
@@ -158,3 +159,14 @@ def test_someone_banned_between_close_and_draw_loses_what_the_draw_gives(moderat
     assert revoked >= 1  # every newcomer wins the newcomer tier
     event = AuditEvent.objects.get(campaign=campaign, action="draw")
     assert event.result["revoked_banned"] == revoked
+
+
+def test_a_decision_shows_in_the_exclusion_list_at_once(campaign, moderator):
+    original = entry_post(member(), body=LONG)
+    copy = entry_post(member(), at=DURING + timedelta(hours=1), body=LONG + "（转）")
+    moderation_decide(post=copy, actor=moderator, action="clear", reason="授权转载")
+    assert campaign_exclusions(campaign).entries == 0  # now cached for a minute
+    moderation_decide(post=copy, actor=moderator, action="confirm", reason="复核：未获授权")
+    found = campaign_exclusions(campaign)
+    assert found.entries == 1 and [r.code for r in found.by_reason] == ["duplicate_of_other"]
+    assert entry_of(original).valid

@@ -17,7 +17,8 @@ from square.selectors.integrity import duplicate_candidates
 
 Kind = DuplicateFlag.Kind
 _deferred: ContextVar[bool] = ContextVar("duplicate_checks_deferred", default=False)
-# A post gets at most one flag of each kind; when several sources match, the strongest.
+# A post gets at most one flag of each kind; when several sources match, the strongest
+# (and no rewording flag beside a copy flag: one finding about someone else's post).
 _SEVERITY = {similarity.COPY: 2, similarity.SPIN: 1}
 
 
@@ -59,6 +60,8 @@ def _best_matches(post: Post, unit_count: int, shingle_set: set, keys: list[int]
         rank = (_SEVERITY[match.level], max(match.jaccard, match.containment), -source.pk)
         if kind not in best or rank > best[kind][0]:
             best[kind] = (rank, source, match)
+    if Kind.COPY_OF_OTHER in best:  # a copy needs no second, weaker finding
+        best.pop(Kind.SUSPECTED_SPIN, None)
     return {kind: (source, match) for kind, (_rank, source, match) in best.items()}
 
 

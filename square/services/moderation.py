@@ -92,14 +92,19 @@ def appeal_create(*, author: User, post: Post, text: str) -> Appeal:
         raise ValidationError(_("You have already appealed; staff will answer once.")) from None
 
 
-def _settle(post: Post, *, flags: str, reports: str, appeal: str, now) -> None:
+def _settle(
+    post: Post, *, flags: str, reports: str, appeal: str, now, reverse: bool = False
+) -> None:
     """Close the case: flags waiting for review take `flags` (clearing also lifts
-    confirmed ones and self-repeats), open reports `reports`, an open appeal `appeal`."""
+    confirmed ones and self-repeats; confirming with none waiting reverses a clearing),
+    open reports `reports`, an open appeal `appeal`."""
     waiting = post.duplicate_flags.filter(status=DuplicateFlag.Status.PENDING).exclude(
         kind=DuplicateFlag.Kind.SELF_REPEAT
     )
     if flags == DuplicateFlag.Status.CLEARED:
         waiting = post.duplicate_flags.exclude(status=DuplicateFlag.Status.CLEARED)
+    elif reverse and not waiting.exists():  # staff reverse an earlier clearing
+        waiting = post.duplicate_flags.exclude(kind=DuplicateFlag.Kind.SELF_REPEAT)
     waiting.update(status=flags, reviewed_at=now)
     post.reports.filter(status=Report.Status.OPEN).update(status=reports)
     Appeal.objects.filter(post=post, status=Appeal.Status.OPEN).update(
@@ -127,7 +132,7 @@ def _check_decidable(post: Post, action: str) -> None:
     if action == Action.CONFIRM:
         _confirm_from_report(post)
         copies = post.duplicate_flags.exclude(kind=DuplicateFlag.Kind.SELF_REPEAT)
-        if not copies.exclude(status=DuplicateFlag.Status.CLEARED).exists():
+        if not copies.exists():
             raise ValidationError(
                 _("There is no copy to confirm: no duplicate flag and no plagiarism report.")
             )
@@ -151,7 +156,10 @@ def moderation_decide(*, post: Post, actor: User, action: str, reason: str) -> M
     if action == Action.CLEAR:
         _settle(post, flags="cleared", reports="dismissed", appeal="accepted", now=now)
     else:
-        _settle(post, flags="confirmed", reports="upheld", appeal="rejected", now=now)
+        reverse = action == Action.CONFIRM
+        _settle(
+            post, flags="confirmed", reports="upheld", appeal="rejected", now=now, reverse=reverse
+        )
     post.duplicate_flags.filter(reviewed_at=now).update(reviewed_by=actor)
     if action == Action.HIDE:
         post = post_hide(post=post, staff=actor)
