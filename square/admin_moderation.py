@@ -218,6 +218,10 @@ class ModerationQueueAdmin(ModeratorsOnly, admin.ModelAdmin):
         last = _("last report %(when)s") % {"when": local(obj.last_report_at)}
         return format_html("{}<br>{}", local(obj.created_at), last)
 
+    def changelist_view(self, request, extra_context=None):
+        title = {"title": _("Moderation queue: most-reported first, then newest")}
+        return super().changelist_view(request, {**title, **(extra_context or {})})
+
     # --- the case page replaces the change page ---
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
