@@ -11,10 +11,8 @@ from datetime import timedelta
 
 import pytest
 from django.conf import settings
-from django.contrib.auth.models import Permission
 from django.test import Client
 from django.urls import reverse
-from django.utils import translation
 
 from campaigns.models import Award, Campaign, Entry
 from campaigns.selectors import exclusions as exclusions_module
@@ -31,9 +29,8 @@ from campaigns.tests.factories import (
     member,
 )
 from square.services.moderation import user_ban
-from square.tests.factories import UserFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 CLOSE_AT = AFTER
 DRAW_AT = AFTER + timedelta(hours=2)
@@ -50,21 +47,6 @@ def han(seed: int, n: int = 40) -> str:
 
 def tagged(seed: int, n: int = 40) -> str:
     return f"#{TAG} {han(seed, n)}"
-
-
-@pytest.fixture(autouse=True)
-def _english(settings):
-    """Assertions read the English msgids (translations come later)."""
-    settings.LANGUAGE_CODE = "en"
-    with translation.override("en"):
-        yield
-
-
-@pytest.fixture
-def moderator():
-    staff = UserFactory(username="mod", is_staff=True)
-    staff.user_permissions.add(Permission.objects.get(codename="moderate"))
-    return staff
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ bans), the ranking, and awards already drawn (revoke and replace, audited)."""
 from datetime import timedelta
 
 import pytest
-from django.contrib.auth.models import Permission
 
 from campaigns.models import AuditEvent, Award, Entry
 from campaigns.selectors.exclusions import campaign_exclusions
@@ -36,13 +35,6 @@ def spin_of(text: str) -> str:
     for i, char in enumerate(text):
         out.append("改" if i % 6 == 3 and similarity.fold(char) else char)
     return "".join(out)
-
-
-@pytest.fixture
-def moderator():
-    user = member(username="mod", is_staff=True)
-    user.user_permissions.add(Permission.objects.get(codename="moderate"))
-    return user
 
 
 def entry_of(post) -> Entry:

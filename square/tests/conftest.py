@@ -2,8 +2,9 @@ from pathlib import Path
 
 import pytest
 from django.core.cache import cache
+from django.utils import translation
 
-from square.tests.factories import PASSWORD, UserFactory, image_bytes, upload
+from square.tests.factories import PASSWORD, UserFactory, image_bytes, moderator_user, upload
 
 
 @pytest.fixture(autouse=True)
@@ -81,3 +82,17 @@ def jpeg_upload():
         return upload(name, image_bytes("JPEG", **options), "image/jpeg")
 
     return make
+
+
+@pytest.fixture
+def english(settings):
+    """For tests that match messages in English (the site's default is Chinese)."""
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
+def moderator():
+    """Staff with the moderation permission, and nothing else."""
+    return moderator_user()

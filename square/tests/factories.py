@@ -9,6 +9,7 @@ import struct
 import zlib
 
 import factory
+from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import ExifTags, Image
 
@@ -25,6 +26,15 @@ class UserFactory(factory.django.DjangoModelFactory):
 
     username = factory.Sequence(lambda n: f"member{n}")
     password = factory.django.Password(PASSWORD)
+
+
+def moderator_user(username: str = "mod", **extra) -> User:
+    """A staff member with `square.moderate` (the moderation queue and decisions)."""
+    user = UserFactory(username=username, is_staff=True, **extra)
+    user.user_permissions.add(
+        Permission.objects.get(codename="moderate", content_type__app_label="square")
+    )
+    return user
 
 
 class PostFactory(factory.django.DjangoModelFactory):

@@ -1,9 +1,7 @@
 """Moderation services: reports, appeals, staff decisions, bans — and who may act."""
 
 import pytest
-from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import translation
 
 from square.models import Appeal, DuplicateFlag, ModerationAction, Post, Report
 from square.services.comments import comment_create
@@ -18,21 +16,7 @@ from square.services.posts import post_create
 from square.tests.factories import UserFactory
 from square.tests.test_duplicates import ORIGINAL, OTHER, write
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def english():
-    """The refusals are matched in English (the site's default is Chinese)."""
-    with translation.override("en"):
-        yield
-
-
-@pytest.fixture
-def moderator():
-    user = UserFactory(username="mod", is_staff=True)
-    user.user_permissions.add(Permission.objects.get(codename="moderate"))
-    return user
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 @pytest.fixture

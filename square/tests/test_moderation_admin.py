@@ -13,7 +13,7 @@ from django.utils import timezone
 from square.models import Appeal, DuplicateFlag, ModerationAction, Post, Report, User
 from square.services.moderation import appeal_create, report_create, user_ban
 from square.services.posts import post_create
-from square.tests.factories import UserFactory
+from square.tests.factories import UserFactory, moderator_user
 
 pytestmark = pytest.mark.django_db
 
@@ -31,14 +31,6 @@ def case(post) -> str:
     return f"{QUEUE}{post.pk}/change/"
 
 
-def moderator_user(username="mod", **extra) -> User:
-    user = UserFactory(username=username, is_staff=True, **extra)
-    user.user_permissions.add(
-        Permission.objects.get(codename="moderate", content_type__app_label="square")
-    )
-    return user
-
-
 def write(author, body, minutes_ago):
     return post_create(
         author=author, body=body, created_at=timezone.now() - timedelta(minutes=minutes_ago)
@@ -51,11 +43,6 @@ def copy_of(text: str) -> str:
 
 def messages_of(response) -> list[str]:
     return [str(m) for m in get_messages(response.wsgi_request)]
-
-
-@pytest.fixture
-def moderator():
-    return moderator_user()
 
 
 @pytest.fixture

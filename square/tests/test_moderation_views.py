@@ -6,11 +6,10 @@ import types
 from datetime import timedelta
 
 import pytest
-from django.contrib.auth.models import Permission
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from square import ratelimit
 from square.models import Appeal, Comment, Post, Report
@@ -18,7 +17,7 @@ from square.services.moderation import user_ban
 from square.services.posts import post_create, post_hide
 from square.tests.factories import UserFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 def han(seed: int, n: int = 60) -> str:
@@ -35,21 +34,6 @@ def write(author, seed: int, *, minutes_ago: int = 0, body: str | None = None) -
 
 def page(response) -> str:
     return re.sub(r"\s+", " ", response.content.decode())
-
-
-@pytest.fixture(autouse=True)
-def _english(settings):
-    """Assertions read the English msgids (translations come later)."""
-    settings.LANGUAGE_CODE = "en"
-    with translation.override("en"):
-        yield
-
-
-@pytest.fixture
-def moderator():
-    staff = UserFactory(username="mod", is_staff=True)
-    staff.user_permissions.add(Permission.objects.get(codename="moderate"))
-    return staff
 
 
 @pytest.fixture
