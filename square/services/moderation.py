@@ -89,7 +89,9 @@ def appeal_create(*, author: User, post: Post, text: str) -> Appeal:
         with transaction.atomic():
             return Appeal.objects.create(post=post, author=author, text=text)
     except IntegrityError:
-        raise ValidationError(_("You have already appealed; staff will answer once.")) from None
+        raise ValidationError(
+            _("You have already appealed: a post can be appealed once, and staff will answer it.")
+        ) from None
 
 
 def _settle(

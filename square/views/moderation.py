@@ -206,7 +206,13 @@ def appeal(request, pk: int):
     else:
         state = author_integrity(post)
         if state.appeal_status is not None:
-            messages.info(request, _("You have already appealed; staff will answer once."))
+            messages.info(
+                request,
+                _(
+                    "You have already appealed: a post can be appealed once, "
+                    "and staff will answer it."
+                ),
+            )
             return redirect(_integrity_url(post))
         if not state.can_appeal:
             messages.info(request, _("There is nothing to appeal on this post."))

@@ -1,5 +1,5 @@
 from django.core.management.base import BaseCommand
-from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from tqdm import tqdm
 
 from square.models import Post
@@ -17,5 +17,9 @@ class Command(BaseCommand):
         disable = options["verbosity"] == 0
         with tqdm(total=total, unit=" posts", file=self.stderr, disable=disable) as bar:
             done = duplicate_index_rebuild(batch_size=batch_size, progress=bar.update)
-        message = _("Indexed %(posts)d posts with %(keys)d band keys.") % done
+        message = ngettext(
+            "Indexed %(posts)d post with %(keys)d band keys.",
+            "Indexed %(posts)d posts with %(keys)d band keys.",
+            done["posts"],
+        ) % done
         self.stdout.write(self.style.SUCCESS(message))
