@@ -33,6 +33,24 @@ run: $(STAMP)
 test: $(STAMP)
 	$(PY) -m pytest $(PYTEST_ARGS)
 
+# Production mode on this machine: DEBUG off, collectstatic + migrate, then granian
+# (WSGI) on $(HOST):$(PORT). Reads the same environment and .env as everything else;
+# WEB_CONCURRENCY / WEB_THREADS size it. docs/deploy.md has the multi-node picture.
+.PHONY: serve worker
+serve: $(STAMP)
+	HOST=$(HOST) PORT=$(PORT) $(PY) scripts/serve.py web
+
+# The background-task worker (TASKS_BACKEND=database): `manage.py db_worker`.
+worker: $(STAMP)
+	$(PY) scripts/serve.py worker
+
+# Benchmarks: generate the data once (default: the 1m preset on PostgreSQL), load the
+# pages with wrk against `make serve`, time the work without pages, and put the report
+# on top of docs/benchmarks.md. E.g. BENCH_ARGS="--scale 100k"; `python -m bench --help`.
+.PHONY: bench
+bench: $(STAMP)
+	$(PY) -m bench $(BENCH_ARGS)
+
 lint: $(STAMP)
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .

@@ -123,6 +123,9 @@ def address_save(request, pk: int):
         except PermissionDenied as exc:  # not theirs: cannot happen past the lookup
             raise Http404 from exc
         except ValidationError as exc:
+            if not hasattr(exc, "error_dict"):  # delivered or revoked: no form to correct
+                messages.error(request, " ".join(exc.messages))
+                return _page(request, status=400)
             form_errors(form, exc, field=None)
         else:
             messages.success(request, _("Your shipping address is saved."))

@@ -14,6 +14,7 @@ from square import (
 )
 from square.admin_bans import BanActionsMixin
 from square.admin_summary import interactions_summary
+from square.forms import AdminLoginForm
 from square.models import (
     Comment,
     Follow,
@@ -28,6 +29,9 @@ from square.models import (
 from square.services.accounts import user_deactivate
 from square.services.comments import comment_hide, comment_restore
 from square.services.posts import post_hide, post_restore
+
+# The admin's login page throttles failed attempts like the site's (square.login_throttle).
+admin.site.login_form = AdminLoginForm
 
 
 def moderate_each(queryset, service, *, arg: str, staff) -> int:

@@ -2,9 +2,12 @@
 
 from django import forms
 from django.conf import settings
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from square import login_throttle
 from square.models import User
 from square.models.comment import COMMENT_MAX
 from square.models.post import BODY_MAX
@@ -58,8 +61,42 @@ class SignupForm(UserCreationForm):
         fields = ("username",)
 
 
-class LoginForm(AuthenticationForm):
+class ThrottledLoginMixin:
+    """At most `login_throttle.MAX_FAILURES` failed logins per account and per address
+    in `login_throttle.WINDOW_SECONDS`: past that, the form refuses with the minutes
+    left, whatever the password. The attempt is counted before the password is checked
+    and taken back when it is right (see `square.login_throttle`)."""
+
+    throttled = False
+
+    def clean(self):
+        username = self.cleaned_data.get("username")
+        if username is None or not self.cleaned_data.get("password"):
+            return super().clean()  # a field is missing: nothing was tried
+        ip = login_throttle.client_ip(self.request) if self.request else "unknown"
+        wait = login_throttle.attempt_begin(username=username, ip=ip)
+        if wait:
+            self.throttled = True
+            raise ValidationError(login_throttle.locked_message(wait), code="throttled")
+        try:
+            cleaned = super().clean()
+        except ValidationError as exc:
+            wait = login_throttle.seconds_locked(username=username, ip=ip)
+            if wait:  # that was the last try of the window: say so now
+                self.throttled = True
+                locked = ValidationError(login_throttle.locked_message(wait), code="throttled")
+                raise ValidationError([exc, locked]) from None
+            raise
+        login_throttle.attempt_succeeded(username=username, ip=ip)
+        return cleaned
+
+
+class LoginForm(ThrottledLoginMixin, AuthenticationForm):
     pass
+
+
+class AdminLoginForm(ThrottledLoginMixin, AdminAuthenticationForm):
+    """The admin's login page counts failures with the site's (one limit for both)."""
 
 
 class ProfileForm(forms.Form):

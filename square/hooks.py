@@ -5,6 +5,8 @@ An app (campaigns) registers callbacks in its AppConfig.ready():
   quote) inside the same transaction, so whatever the app derives from posts is
   committed together with the change or not at all;
 - `user_changed`: called when an account's standing changes (deactivated, staff flag);
+- `interaction_changed`: called inside the transaction when a like, comment or repost of
+  a post is added or taken back (campaigns refresh their leaderboards after commit);
 - `moderated`: called after a moderation decision (confirm, clear, hide, ban, unban)
   inside its transaction, with who decided and why — campaigns record it in their
   audit log and revoke awards the decision takes away;
@@ -35,6 +37,7 @@ class Badge:
 
 post_changed_callbacks: list[Callable] = []
 user_changed_callbacks: list[Callable] = []
+interaction_changed_callbacks: list[Callable] = []
 moderation_callbacks: list[Callable] = []
 card_badge_providers: list[Callable] = []
 compose_context_providers: list[Callable] = []
@@ -51,6 +54,11 @@ def post_changed(*, post) -> None:
 def user_changed(*, user) -> None:
     for callback in user_changed_callbacks:
         callback(user=user)
+
+
+def interaction_changed(*, post_id: int) -> None:
+    for callback in interaction_changed_callbacks:
+        callback(post_id=post_id)
 
 
 def moderated(*, action: str, actor, reason: str, post=None, user=None) -> None:

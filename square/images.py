@@ -134,20 +134,33 @@ def _reencode(img: Image.Image, fmt: str) -> tuple[bytes, str]:
     return _encode(upright.convert(mode), "PNG", optimize=True), "png"
 
 
+def _thumbnail(upright: Image.Image) -> ContentFile:
+    """The feed-sized JPEG of an upright, sRGB image."""
+    thumb = upright.copy()
+    thumb.thumbnail(THUMB_BOX)
+    thumb_data = _encode(_flatten(thumb), "JPEG", quality=82, optimize=True)
+    return ContentFile(thumb_data, name="thumb.jpg")
+
+
 def process_post_image(upload) -> ProcessedImage:
     """Check and re-encode one post image; raise ImageRejected with a readable reason."""
     img = _open_checked(upload)
     data, ext = _reencode(img, img.format)
     upright = _to_srgb(ImageOps.exif_transpose(img))
-    thumb = upright.copy()
-    thumb.thumbnail(THUMB_BOX)
-    thumb_data = _encode(_flatten(thumb), "JPEG", quality=82, optimize=True)
     return ProcessedImage(
         image=ContentFile(data, name=f"image.{ext}"),
-        thumbnail=ContentFile(thumb_data, name="thumb.jpg"),
+        thumbnail=_thumbnail(upright),
         width=upright.width,
         height=upright.height,
     )
+
+
+def thumbnail_of_stored(data: bytes) -> ContentFile:
+    """A new thumbnail from an image as stored (already checked, upright and sRGB), for
+    regenerating thumbnails after THUMB_BOX changes or a thumbnail file was lost."""
+    with Image.open(io.BytesIO(data)) as img:
+        img.load()
+        return _thumbnail(img)
 
 
 def process_avatar(upload) -> ContentFile:

@@ -18,14 +18,17 @@ environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 DEBUG = env.bool("DEBUG", default=False)
 SECRET_KEY = env.str("SECRET_KEY", default="")
+if not SECRET_KEY and env.str("SECRET_KEY_FILE", default=""):
+    # A file holding the key (a container secret, or the `.secret_key` that `make serve`
+    # writes on a machine with no SECRET_KEY set).
+    SECRET_KEY = Path(env.str("SECRET_KEY_FILE")).read_text().strip()
 if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
     SECRET_KEY = "insecure-development-key-only-for-debug-mode"
 
-ALLOWED_HOSTS = env.list(
-    "ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"] if DEBUG else []
-)
+# The localhost names are harmless in production and let `make serve` answer locally.
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
@@ -38,10 +41,12 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -87,9 +92,54 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         }
     )
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    if env.bool("DATABASE_POOL", default=True):
+        # psycopg 3's pool, one per process: each thread borrows a connection for a
+        # request and gives it back. Django requires CONN_MAX_AGE = 0 with the pool.
+        DATABASES["default"]["CONN_MAX_AGE"] = 0
+        DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+            "min_size": env.int("DATABASE_POOL_MIN_SIZE", default=1),
+            "max_size": env.int("DATABASE_POOL_MAX_SIZE", default=4),
+            "timeout": env.float("DATABASE_POOL_TIMEOUT", default=10.0),
+        }
+    else:  # e.g. behind PgBouncer in session mode: persistent connections instead
+        DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+        DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # PgBouncer in transaction mode cannot keep a cursor open across transactions.
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = env.bool(
+        "DATABASE_DISABLE_SERVER_SIDE_CURSORS", default=False
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# The cache holds rate limits, cached pages' pieces, rankings and debounce locks: with
+# several app servers it must be shared (Redis), or each process counts on its own.
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://square")}
+CACHE_IS_SHARED = CACHES["default"]["BACKEND"] != "django.core.cache.backends.locmem.LocMemCache"
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    # A stalled Redis fails a request within a second instead of holding its thread.
+    CACHES["default"].setdefault("OPTIONS", {}).update(
+        {"socket_connect_timeout": 1, "socket_timeout": 1}
+    )
+# Sessions live in the database; with a shared cache they are read through it. (Not
+# with a per-process cache: a logout would stay unknown to the other processes.)
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cached_db"
+    if CACHE_IS_SHARED
+    else "django.contrib.sessions.backends.db"
+)
+
+# Background work (django.tasks): "immediate" runs each task in the process that
+# enqueued it, right after the commit (development, tests, one machine); "database"
+# stores tasks in PostgreSQL for `make worker` (`manage.py db_worker`) to run.
+TASK_BACKENDS = {
+    "immediate": "django.tasks.backends.immediate.ImmediateBackend",
+    "database": "django_tasks_db.DatabaseBackend",
+    "dummy": "django.tasks.backends.dummy.DummyBackend",
+}
+TASKS_BACKEND = env.str("TASKS_BACKEND", default="immediate")
+if TASKS_BACKEND not in TASK_BACKENDS:
+    raise ImproperlyConfigured(f"TASKS_BACKEND must be one of {', '.join(TASK_BACKENDS)}.")
+TASKS = {"default": {"BACKEND": TASK_BACKENDS[TASKS_BACKEND]}}
 
 AUTH_USER_MODEL = "square.User"
 AUTH_PASSWORD_VALIDATORS = [
@@ -114,6 +164,46 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
+# Uploaded images: the local MEDIA_ROOT, or S3-compatible object storage shared by every
+# app server (MEDIA_STORAGE=s3; needs `pip install django-storages[s3]`, docs/deploy.md).
+MEDIA_STORAGE = env.str("MEDIA_STORAGE", default="local")
+if MEDIA_STORAGE not in ("local", "s3"):
+    raise ImproperlyConfigured("MEDIA_STORAGE must be local or s3.")
+MEDIA_ORIGINS: list[str] = []
+if MEDIA_STORAGE == "s3":
+    _s3 = {
+        "bucket_name": env.str("AWS_STORAGE_BUCKET_NAME"),
+        "endpoint_url": env.str("AWS_S3_ENDPOINT_URL", default="") or None,
+        "region_name": env.str("AWS_S3_REGION_NAME", default="") or None,
+        "custom_domain": env.str("AWS_S3_CUSTOM_DOMAIN", default="") or None,
+        "querystring_auth": env.bool("AWS_QUERYSTRING_AUTH", default=False),
+        "file_overwrite": False,
+        "location": env.str("AWS_LOCATION", default="media"),
+    }
+    _default_storage = {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": _s3}
+    # The pages show images from the bucket (or its CDN): the CSP must allow that origin.
+    if _s3["custom_domain"]:
+        MEDIA_ORIGINS = [f"https://{_s3['custom_domain']}"]
+    elif _s3["endpoint_url"]:
+        MEDIA_ORIGINS = [_s3["endpoint_url"].rstrip("/")]
+    else:
+        _region = f".{_s3['region_name']}" if _s3["region_name"] else ""
+        MEDIA_ORIGINS = [f"https://{_s3['bucket_name']}.s3{_region}.amazonaws.com"]
+else:
+    _default_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+# Static files are served by WhiteNoise; without DEBUG from `collectstatic`'s output,
+# with content-hashed names and pre-compressed copies (cached forever by browsers).
+STORAGES = {
+    "default": _default_storage,
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DEBUG
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    },
+}
+# Serve MEDIA_ROOT through Django (on in DEBUG; `make serve` turns it on for one machine).
+# Several app servers use object storage, or a proxy serving a shared volume, instead.
+SERVE_MEDIA = env.bool("SERVE_MEDIA", default=DEBUG) and MEDIA_STORAGE == "local"
 
 # Uploads: 9 images of at most 10 MB each per post; the form says so in words,
 # these only stop absurd requests early.
@@ -135,8 +225,13 @@ SQUARE_RATE_LIMITS = {
     "follow": (env.int("SQUARE_RATE_FOLLOWS_PER_HOUR", default=100), 3600),
     "report": (env.int("SQUARE_RATE_REPORTS_PER_HOUR", default=20), 3600),
 }
+# A live campaign's leaderboard is recomputed in the background at most once per this
+# many seconds after entries or interactions change (pages read it from the cache).
+SQUARE_LEADERBOARD_REFRESH_SECONDS = env.int("SQUARE_LEADERBOARD_REFRESH_SECONDS", default=10)
 # Feed querysets raise on a lazy load (an N+1 query) instead of batching it; tests set it.
 SQUARE_FETCH_RAISE = env.bool("SQUARE_FETCH_RAISE", default=False)
+# The benchmark's yardstick pages at /bench/ (`make bench` turns this on; never in production).
+SQUARE_BENCH_URLS = env.bool("SQUARE_BENCH_URLS", default=False)
 
 # Content Security Policy (Django's built-in middleware): no inline script without
 # the per-request nonce, nothing loaded from other origins.
@@ -144,7 +239,7 @@ SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF, CSP.NONCE],
     "style-src": [CSP.SELF],
-    "img-src": [CSP.SELF, "data:", "blob:"],
+    "img-src": [CSP.SELF, "data:", "blob:", *MEDIA_ORIGINS],
     "font-src": [CSP.SELF],
     "connect-src": [CSP.SELF],
     "object-src": [CSP.NONE],

@@ -40,6 +40,30 @@ class Token:
     value: str = ""  # tag key, username or link target
 
 
+# Characters that change the direction of the text around them: marks, embeddings,
+# overrides and isolates (U+202E, RIGHT-TO-LEFT OVERRIDE, makes "gpj.exe" read "exe.jpg").
+BIDI_CONTROLS = frozenset(
+    "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+)
+# Letters and symbols that draw nothing (Hangul fillers, the blank Braille pattern).
+BLANKS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
+
+
+def is_invisible(char: str) -> bool:
+    """A character that shows nothing by itself: white space, a format character
+    (zero-width space and joiners, BOM, direction controls, …) or a blank letter."""
+    return char.isspace() or unicodedata.category(char) == "Cf" or char in BLANKS
+
+
+def has_visible(text: str) -> bool:
+    """True if `text` shows anything at all (a body of only zero-width padding does not)."""
+    return any(not is_invisible(char) for char in text)
+
+
+def without_bidi_controls(text: str) -> str:
+    return "".join(char for char in text if char not in BIDI_CONTROLS)
+
+
 def nfkc(text: str) -> str:
     return unicodedata.normalize("NFKC", text)
 

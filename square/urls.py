@@ -1,12 +1,13 @@
+import re
+
 from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.templatetags.static import static as static_url
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.generic import RedirectView
+from django.views.static import serve
 
-from square.forms import LoginForm
 from square.views import accounts, feed, interactions, moderation, notifications, posts
 
 urlpatterns = [
@@ -33,13 +34,7 @@ urlpatterns = [
     path("u/<str:username>/followers/", accounts.followers, name="followers"),
     path("u/<str:username>/following/", accounts.following, name="following"),
     path("accounts/signup/", accounts.signup, name="signup"),
-    path(
-        "accounts/login/",
-        auth_views.LoginView.as_view(
-            authentication_form=LoginForm, redirect_authenticated_user=True
-        ),
-        name="login",
-    ),
+    path("accounts/login/", accounts.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/profile/", accounts.profile_edit, name="profile_edit"),
     path("i18n/", include("django.conf.urls.i18n")),
@@ -47,5 +42,14 @@ urlpatterns = [
     path("favicon.ico", RedirectView.as_view(url=static_url("img/favicon.svg"), permanent=True)),
 ]
 
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+if settings.SERVE_MEDIA:
+    # `static()` serves only in DEBUG; `make serve` on one machine serves uploads too.
+    media = re_path(
+        rf"^{re.escape(settings.MEDIA_URL.lstrip('/'))}(?P<path>.*)$",
+        serve,
+        {"document_root": settings.MEDIA_ROOT},
+    )
+    urlpatterns.append(media)
+
+if settings.SQUARE_BENCH_URLS:  # the benchmark's yardsticks (bench/urls.py), off by default
+    urlpatterns.append(path("bench/", include("bench.urls")))

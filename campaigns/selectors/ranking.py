@@ -149,7 +149,19 @@ def ranking_compute(campaign: Campaign, *, now: datetime | None = None) -> list[
     return standings
 
 
+def _cache_key(campaign_id: int) -> str:
+    return f"campaigns:ranking:{campaign_id}"
+
+
 def ranking(campaign: Campaign) -> list[Standing]:
-    """The ranking as shown: recomputed at most once a minute per campaign."""
-    key = f"campaigns:ranking:{campaign.pk}"
+    """The ranking as shown: recomputed at most once a minute per campaign (and sooner
+    by the background refresh, `campaigns.tasks.leaderboard_refresh`)."""
+    key = _cache_key(campaign.pk)
     return cache.get_or_set(key, lambda: ranking_compute(campaign), LIVE_CACHE_SECONDS)
+
+
+def ranking_refresh(campaign: Campaign) -> list[Standing]:
+    """Recompute the ranking now and put it where `ranking` reads it."""
+    standings = ranking_compute(campaign)
+    cache.set(_cache_key(campaign.pk), standings, LIVE_CACHE_SECONDS)
+    return standings

@@ -10,6 +10,7 @@ from campaigns.models import Award, Campaign, Entry, RewardTier, ShippingAddress
 from campaigns.services.audit import audit_record
 from campaigns.services.draws import award_create
 from square.services.notifications import notification_create
+from square.text import has_visible
 
 ADDRESS_FIELDS = ("name", "phone", "address", "postcode", "country")
 
@@ -137,7 +138,8 @@ def shipping_address_save(*, award: Award, user, **fields) -> ShippingAddress:
     if award.status in (Award.Status.DELIVERED, Award.Status.REVOKED):
         raise ValidationError(_("This parcel can no longer be redirected."))
     values = {k: (fields.get(k) or "").strip() for k in ADDRESS_FIELDS}
-    missing = [k for k in ("name", "phone", "address", "country") if not values[k]]
+    # Only spaces or zero-width padding is no answer either.
+    missing = [k for k in ("name", "phone", "address", "country") if not has_visible(values[k])]
     if missing:
         raise ValidationError({k: _("This field is required.") for k in missing})
     if any("\x00" in v for v in values.values()):

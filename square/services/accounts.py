@@ -6,7 +6,7 @@ from django.db import transaction
 from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
 
-from square import hooks
+from square import hooks, text
 from square.images import ImageRejected, process_avatar
 from square.models import User
 
@@ -33,12 +33,24 @@ def user_create(*, username: str, password: str) -> User:
     return user
 
 
+def _hidden_in_name(char: str) -> bool:
+    """Zero-width padding or a direction control in a name (which shows inline beside
+    other text: "‮nimda" reads "admin", "bob\u200b" looks like bob). Spaces are fine; so
+    are the joiners of emoji sequences (ZWJ, and the tag characters of flags like 🏴)."""
+    if char == "\u200d" or "\U000e0020" <= char <= "\U000e007f":
+        return False
+    return not char.isspace() and text.is_invisible(char)
+
+
 @transaction.atomic
 def profile_update(*, user: User, display_name: str, bio: str, avatar=None) -> User:
     """Change what others see of a member; a new avatar is re-encoded like post images."""
     for value in (display_name, bio):
         if "\x00" in value:
             raise ValidationError(_("The text contains a NUL character, which is not allowed."))
+    if any(_hidden_in_name(char) for char in display_name):
+        message = _("A display name cannot contain invisible or text-direction characters.")
+        raise ValidationError({"display_name": message})
     user.display_name = display_name.strip()
     user.bio = bio.strip()
     if avatar is not None:

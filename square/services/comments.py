@@ -6,6 +6,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
+from square import hooks, text
 from square.models import Comment, Post, User
 from square.models.comment import COMMENT_MAX
 from square.services.accounts import author_may_write
@@ -19,7 +20,7 @@ def comment_body_clean(body: str) -> str:
         raise ValidationError(
             {"body": _("The text contains a NUL character, which is not allowed.")}
         )
-    if not body.strip():
+    if not text.has_visible(body):  # empty, or only spaces and zero-width padding
         raise ValidationError({"body": _("Write something before sending.")})
     if len(body) > COMMENT_MAX:
         message = _("A comment can be at most %(max)d characters; this one has %(n)d.")
@@ -74,6 +75,7 @@ def comment_create(
     )
     Post.objects.filter(pk=post.pk).update(comment_count=F("comment_count") + 1)
     _comment_notify(comment, post, reply_to)
+    hooks.interaction_changed(post_id=post.pk)
     return comment
 
 
@@ -86,6 +88,7 @@ def _comment_status(comment: Comment, source: str, target: str) -> Comment:
     comment.save(update_fields=["status"])
     delta = 1 if target == Comment.Status.PUBLISHED else -1
     Post.objects.filter(pk=comment.post_id).update(comment_count=F("comment_count") + delta)
+    hooks.interaction_changed(post_id=comment.post_id)
     return comment
 
 

@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
+from square import hooks
 from square.models import Follow, Like, Post, User
 from square.services.notifications import notification_create, notification_withdraw
 
@@ -35,6 +36,7 @@ def like_create(*, user: User, post: Post) -> bool:
     if created:
         Post.objects.filter(pk=post.pk).update(like_count=F("like_count") + 1)
         notification_create(recipient=post.author, kind="like", actor=user, post=post)
+        hooks.interaction_changed(post_id=post.pk)
     return created
 
 
@@ -45,6 +47,7 @@ def like_delete(*, user: User, post: Post) -> bool:
     if deleted:
         Post.objects.filter(pk=post.pk).update(like_count=F("like_count") - 1)
         notification_withdraw(kind="like", actor=user, recipient_id=post.author_id, post=post)
+        hooks.interaction_changed(post_id=post.pk)
     return bool(deleted)
 
 

@@ -1,5 +1,7 @@
-"""Post writes: create, edit (with history), delete by the author, hide/restore by staff."""
+"""Post writes: create, edit (with history), delete by the author, hide/restore by staff;
+and the repair of a post's image thumbnails."""
 
+import logging
 from collections.abc import Sequence
 from datetime import datetime
 
@@ -13,13 +15,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from square import hooks, text
-from square.images import ImageRejected, process_post_image
+from square.images import ImageRejected, process_post_image, thumbnail_of_stored
 from square.models import Post, PostImage, PostRevision, User
 from square.models.post import BODY_MAX
 from square.services.accounts import author_may_write
 from square.services.duplicates import duplicate_check
 from square.services.hashtags import hashtags_attach, hashtags_bump
 from square.services.notifications import notification_create
+
+logger = logging.getLogger(__name__)
 
 MAX_TAGS_PER_POST = 30
 MAX_MENTIONS_PER_POST = 50
@@ -35,7 +39,7 @@ def post_body_clean(body: str, *, allow_empty: bool = False) -> str:
         raise ValidationError(
             {"body": _("The text contains a NUL character, which is not allowed.")}
         )
-    if not body.strip():
+    if not text.has_visible(body):  # empty, or only spaces and zero-width padding
         if allow_empty:
             return ""
         raise ValidationError({"body": _("Write something before posting.")})
@@ -144,6 +148,7 @@ def repost_create(*, author: User, post: Post, quote: str = "") -> tuple[Post, b
         hooks.post_changed(post=repost)
     User.objects.filter(pk=author.pk).update(post_count=F("post_count") + 1)
     Post.objects.filter(pk=original.pk).update(repost_count=F("repost_count") + 1)
+    hooks.interaction_changed(post_id=original.pk)
     # A quote is news in itself (it links to the quote); plain reposts group by original.
     kind, about = ("quote", repost) if quote else ("repost", original)
     notification_create(recipient=original.author, kind=kind, actor=author, post=about)
@@ -225,3 +230,27 @@ def post_hide(*, post: Post, staff: User) -> Post:
 def post_restore(*, post: Post, staff: User) -> Post:
     """Staff undo a hide. A post its author deleted stays deleted."""
     return _moderate(post, staff, Post.Status.HIDDEN, Post.Status.PUBLISHED)
+
+
+def post_thumbnails_rebuild(*, post: Post) -> int:
+    """Make each of a post's feed thumbnails anew from its stored image (after the
+    thumbnail size changed, or a thumbnail file was lost). The row points to the new
+    file before the old one is removed. Returns how many were made; an image whose own
+    file is missing is skipped and logged."""
+    made = 0
+    for image in PostImage.objects.filter(post=post):
+        try:
+            with image.image.open("rb") as stored:
+                data = stored.read()
+        except OSError:
+            logger.warning(
+                "Post %s image %s: stored file %s is missing", post.pk, image.pk, image.image.name
+            )
+            continue
+        old_name = image.thumbnail.name
+        image.thumbnail.save("thumb.jpg", thumbnail_of_stored(data), save=False)
+        PostImage.objects.filter(pk=image.pk).update(thumbnail=image.thumbnail.name)
+        if old_name and old_name != image.thumbnail.name:
+            image.thumbnail.storage.delete(old_name)
+        made += 1
+    return made

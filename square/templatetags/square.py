@@ -22,9 +22,9 @@ LINK_REL = "nofollow ugc noopener"
 def _link(token, mentioned: dict[str, str]) -> str:
     if token.kind is Kind.URL:
         href = token.value if "://" in token.value else f"https://{token.value}"
-        return format_html(
-            '<a href="{}" rel="{}" target="_blank">{}</a>', href, LINK_REL, token.text
-        )
+        # A link reads as the address it opens: no direction control may reorder it.
+        shown = text.without_bidi_controls(token.text)
+        return format_html('<a href="{}" rel="{}" target="_blank">{}</a>', href, LINK_REL, shown)
     if token.kind is Kind.TAG:
         url = reverse("topic", kwargs={"tag": token.value})
         return format_html('<a class="tag" href="{}">{}</a>', url, token.text)

@@ -1,8 +1,9 @@
-"""Sign-up, profiles and profile editing. Log in/out are Django's own views."""
+"""Sign-up, log-in (Django's view with a throttled form), profiles and profile editing."""
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
@@ -10,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from square import selectors
-from square.forms import ProfileForm, SignupForm
+from square.forms import LoginForm, ProfileForm, SignupForm
 from square.models import User
 from square.pagination import keyset_page
 from square.services.accounts import profile_update, user_create
@@ -34,6 +35,20 @@ def signup(request):
             messages.success(request, _("Welcome to Square, %(name)s!") % {"name": user.username})
             return redirect("home")
     return render(request, "registration/signup.html", {"form": form})
+
+
+class LoginView(auth_views.LoginView):
+    """Django's login page with `LoginForm`, which throttles failed attempts; a
+    throttled attempt is answered 429 (with the form and the minutes to wait)."""
+
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        if getattr(form, "throttled", False):
+            response.status_code = 429
+        return response
 
 
 @require_GET

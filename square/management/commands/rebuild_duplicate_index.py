@@ -17,9 +17,12 @@ class Command(BaseCommand):
         disable = options["verbosity"] == 0
         with tqdm(total=total, unit=" posts", file=self.stderr, disable=disable) as bar:
             done = duplicate_index_rebuild(batch_size=batch_size, progress=bar.update)
-        message = ngettext(
-            "Indexed %(posts)d post with %(keys)d band keys.",
-            "Indexed %(posts)d posts with %(keys)d band keys.",
-            done["posts"],
-        ) % done
+        message = (
+            ngettext(
+                "Indexed %(posts)d post with %(keys)d band keys.",
+                "Indexed %(posts)d posts with %(keys)d band keys.",
+                done["posts"],
+            )
+            % done
+        )
         self.stdout.write(self.style.SUCCESS(message))

@@ -1,0 +1,117 @@
+"""The pages the benchmark loads, and what each costs in queries.
+
+Query counts are taken in-process with Django's test client and
+`CaptureQueriesContext`, signed in as a typical campaign participant (a few entries,
+like most people): "cold" right after the cache was emptied, "warm" on the next
+request — what a page costs while the load test runs.
+"""
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
+from django.db.models import Count
+from django.test import Client, override_settings
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from campaigns.models import Campaign, Entry
+from square.models import Hashtag, Post, User
+from square.pagination import cursor_encode
+from square.selectors import feed_hot
+
+DEEP_PAGE = 1000
+RANKING_SQL = "WITH valid AS"  # the leaderboard statement (campaigns.selectors.ranking)
+
+
+@dataclass
+class Page:
+    key: str
+    label: str
+    path: str
+    queries_cold: int = 0
+    queries_warm: int = 0
+    status: int = 0
+    computed_ranking_warm: bool = False  # the warm request ran the ranking statement
+
+
+def viewer() -> User:
+    """A participant with the most common number of entries (at least one)."""
+    per_author = Entry.objects.values("author").annotate(n=Count("pk")).order_by("n", "author")
+    counts = list(per_author.values_list("author", "n")[:2000])
+    if not counts:
+        return User.objects.order_by("pk").first()
+    middle = counts[len(counts) // 2][0] if len(counts) > 1 else counts[0][0]
+    return User.objects.get(pk=middle)
+
+
+def _deep_hot(now: datetime, page: int) -> tuple[str, int]:
+    """The Hot tab's cursor for `page` (or the deepest page there is), and its number."""
+    size = settings.SQUARE_FEED_PAGE_SIZE
+    ranked = feed_hot(now=now).prefetch_related(None).values_list("score", "pk")
+    total = ranked.count()
+    page = max(2, min(page, total // size))
+    score, pk = ranked[(page - 1) * size - 1]
+    micros = int(now.timestamp() * 1_000_000)
+    return f"?cursor={micros}_{score!r}_{pk}", page
+
+
+def _deep_latest(page: int) -> tuple[str, int]:
+    size = settings.SQUARE_FEED_PAGE_SIZE
+    qs = Post.objects.published().originals_and_quotes().newest_first()
+    total = qs.count()
+    page = max(2, min(page, total // size))
+    created_at, pk = qs.values_list("created_at", "pk")[(page - 1) * size - 1]
+    return f"?tab=latest&cursor={cursor_encode(created_at, pk)}", page
+
+
+def page_list(campaign: Campaign) -> list[Page]:
+    """Every page of the report: the site's, then the two yardsticks."""
+    now = timezone.now().astimezone(UTC)
+    hot_query, hot_page = _deep_hot(now, DEEP_PAGE)
+    latest_query, latest_page = _deep_latest(DEEP_PAGE)
+    topic = Hashtag.objects.order_by("-post_count", "pk").first()
+    slug = campaign.slug
+    c = "campaigns:"
+    return [
+        Page("home", "home feed (Hot), page 1", "/"),
+        Page("home_deep", f"home feed (Hot), page {hot_page:,}", "/" + hot_query),
+        Page("latest", "home feed (Latest), page 1", "/?tab=latest"),
+        Page("latest_deep", f"home feed (Latest), page {latest_page:,}", "/" + latest_query),
+        Page("topic", f"topic #{topic.display} ({topic.post_count:,} posts)",
+             reverse("topic", args=[topic.key])),
+        Page("campaign", "campaign page", reverse(c + "detail", args=[slug])),
+        Page("leaderboard", "leaderboard", reverse(c + "leaderboard", args=[slug])),
+        Page("new_voices", "New Voices", reverse(c + "new_voices", args=[slug])),
+        Page("results", "results page", reverse(c + "results", args=[slug])),
+        Page("bare", "yardstick: bare view", "/bench/bare/"),
+        Page("minimal", "yardstick: minimal list page", "/bench/list/"),
+    ]  # fmt: skip
+
+
+def signed_in_client(user: User) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def _count(client: Client, path: str) -> tuple[int, int, list[str]]:
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(path)
+    sql = [q["sql"] for q in ctx.captured_queries]
+    return len(sql), response.status_code, sql
+
+
+@override_settings(ROOT_URLCONF="bench.root_urls")
+def count_queries(pages: list[Page], user: User) -> None:
+    """Fill in each page's cold and warm query counts and status."""
+    client = signed_in_client(user)
+    for page in pages:
+        cache.clear()
+        client.force_login(user)  # the session was in the cache too
+        page.queries_cold, _status, _sql = _count(client, page.path)
+        page.queries_warm, page.status, sql = _count(client, page.path)
+        page.computed_ranking_warm = any(RANKING_SQL in q for q in sql)

@@ -1,0 +1,259 @@
+"""The whole benchmark, in order: the dataset (generated or reused), the query counts,
+the load runs against `make serve`, the work without HTTP, the report.
+
+`run_in_process` is the same program without a server or child processes, on
+whatever database Django is connected to: the test suite runs it on the tiny preset.
+"""
+
+import json
+import subprocess
+import sys
+import time
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.management import call_command
+from django.db import connection, connections
+from django.db.models import F
+from django.urls import reverse
+
+from bench import dataset, generate, pages, server, targets, work, wrk
+from bench import report as reporting
+from bench.meter import Meter
+from bench.options import Options
+from bench.presets import Preset
+from campaigns.models import Campaign, Entry
+from square.models import Comment, Follow, Hashtag, Like, Post, PostHashtag, User
+
+SHIFT_AFTER = timedelta(hours=6)
+
+
+def say(message: str) -> None:
+    print(message, flush=True)
+
+
+def describe(p: Preset) -> str:
+    return (
+        f"{p.users:,} users, {p.posts:,} posts, {p.likes:,} likes, {p.comments:,} comments, "
+        f"{p.reposts:,} reposts, {p.hashtags:,} hashtags, {p.follows:,} follows, one campaign "
+        f"with {p.entries:,} entries over its {p.campaign_days} days (today is day 15)"
+    )
+
+
+def make_dataset(p: Preset, workers=None, quiet=False) -> dict:
+    """Generate into the current (empty, migrated) database and mark it."""
+    result = generate.generate(p, workers=workers, quiet=quiet)
+    marker = {
+        "preset": p.name, "version": generate.GENERATOR_VERSION, "generated_at": dataset.stamp(),
+        "anchor_us": result["plan"].now, "seconds": result["seconds"],
+        "timings": result["timings"],
+    }  # fmt: skip
+    dataset.marker_write(marker)
+    return marker
+
+
+SHIFTED = [
+    (User, ["date_joined"]), (Post, ["created_at"]), (PostHashtag, ["created_at"]),
+    (Hashtag, ["created_at"]), (Like, ["created_at"]), (Comment, ["created_at"]),
+    (Follow, ["created_at"]), (Entry, ["posted_at", "judged_at"]),
+    (Campaign, ["starts_at", "ends_at", "created_at"]),
+]  # fmt: skip
+
+
+def refresh_clock(marker: dict) -> dict:
+    """A reused dataset is moved forward in time so that today is again the campaign's
+    15th day and the Hot tab's week is full (every time column, one UPDATE each)."""
+    anchor = marker["anchor_us"]
+    delta = timedelta(microseconds=int(time.time() * 1e6) - anchor)
+    if delta < SHIFT_AFTER:
+        return marker
+    say(f"Moving the dataset {delta} forward in time …")
+    for model, fields in SHIFTED:
+        model.objects.update(**{f: F(f) + delta for f in fields})
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM (ANALYZE)" if connection.vendor == "postgresql" else "ANALYZE")
+    marker = {**marker, "anchor_us": anchor + int(delta.total_seconds() * 1e6)}
+    dataset.marker_write(marker)
+    return marker
+
+
+def child(name: str, **kwargs) -> dict:
+    """One measurement in a fresh process (peak memory is its own)."""
+    say(f"  {name} {kwargs} …")
+    done = subprocess.run(
+        [sys.executable, "-m", "bench.child", name, json.dumps(kwargs)],
+        capture_output=True, text=True, cwd=settings.BASE_DIR,
+    )  # fmt: skip
+    lines = [x for x in done.stdout.splitlines() if x.startswith("BENCHWORK ")]
+    if done.returncode or not lines:
+        raise RuntimeError(f"{name} failed:\n{done.stdout}\n{done.stderr}")
+    return json.loads(lines[-1].removeprefix("BENCHWORK "))
+
+
+def in_process(name: str, **kwargs) -> dict:
+    return work.MEASURES[name](Meter("tracemalloc"), **kwargs)
+
+
+def other_work(run, p: Preset, slug: str) -> dict:
+    small, large = p.draw_tickets
+    return {
+        "draw_small": run("draw_tickets", n=small),
+        "draw_large": run("draw_tickets", n=large),
+        "leaderboard": run("leaderboard", slug=slug),
+        "dup": run("duplicate_checks", n=p.dup_checks),
+        "create": run("create_posts", n=p.creates, slug=slug),
+    }
+
+
+def results_published_page(campaign: Campaign, user: User) -> pages.Page:
+    """The results page once the draw is published (winners, lists, exclusions)."""
+    path = reverse("campaigns:results", args=[campaign.slug])
+    page = pages.Page("results_published", "results page, published (after the draw)", path)
+    pages.count_queries([page], user)
+    return page
+
+
+def run_in_process(p: Preset) -> reporting.Report:
+    """Generate `p` into the current database and measure everything but HTTP."""
+    marker = make_dataset(p, workers=1, quiet=True)
+    report = reporting.Report(preset=p.name, command="run_in_process (tests)",
+                              database=connection.vendor, data=describe(p))  # fmt: skip
+    report.generation = marker["timings"]
+    campaign = Campaign.objects.get(slug=generate.CAMPAIGN_SLUG)
+    user = pages.viewer()
+    report.pages = pages.page_list(campaign)
+    pages.count_queries(report.pages, user)
+    report.work["close"] = in_process("close_and_draw", slug=campaign.slug)
+    report.pages.append(results_published_page(campaign, user))
+    work.campaign_reset(campaign.slug)
+    cache.clear()
+    report.work.update(other_work(in_process, p, campaign.slug))
+    return report
+
+
+def session_cookie(user: User) -> str:
+    client = pages.signed_in_client(user)
+    name = settings.SESSION_COOKIE_NAME
+    return f"{name}={client.cookies[name].value}"
+
+
+def load_pages(opts: Options, page_list: list, cookie: str) -> dict:
+    """wrk over each page: a short warm-up (not recorded), then the measured run, each
+    followed by a wait until the server is idle again."""
+    base = f"http://127.0.0.1:{opts.port}"
+    results = {}
+    for page in page_list:
+        url = base + page.path
+        if opts.warmup:
+            wrk.run(url, connections=opts.connections, seconds=opts.warmup, cookie=cookie)
+            server.wait_idle(base)
+        results[page.key] = wrk.run(
+            url, connections=opts.connections, seconds=opts.duration, cookie=cookie
+        )
+        server.wait_idle(base)
+        r = results[page.key]
+        say(f"  {page.label}: {r.rps:,.0f} req/s, p50 {r.p50_ms:.1f} ms, "
+            f"p99 {r.p99_ms:.1f} ms, {r.errors} errors")  # fmt: skip
+    return results
+
+
+def soak(opts: Options, page_list: list, cookie: str) -> wrk.LoadResult:
+    paths = [p.path for p in page_list if p.key not in reporting.YARDSTICKS]
+    say(f"  soak: {opts.soak} s at {opts.soak_connections} connections …")
+    return wrk.run(
+        f"http://127.0.0.1:{opts.port}/", connections=opts.soak_connections,
+        seconds=opts.soak, cookie=cookie, paths=paths,
+    )  # fmt: skip
+
+
+def open_dataset(opts: Options, p: Preset) -> dict:
+    """Reuse the preset's database when its marker matches, else (re)generate it."""
+    call_command("migrate", verbosity=0)
+    marker = dataset.marker_read()
+    current = marker and marker.get("preset") == p.name
+    if current and marker.get("version") == generate.GENERATOR_VERSION:
+        say(f"Reusing the {p.name} dataset generated {marker['generated_at']}.")
+        return refresh_clock(marker)
+    if marker or Post.objects.exists():  # another version, or an interrupted run
+        connections.close_all()
+        dataset.prepare(opts.url, fresh=True)
+        call_command("migrate", verbosity=0)
+    say(f"Generating the {p.name} dataset: {describe(p)}")
+    marker = make_dataset(p, workers=opts.workers)
+    say(f"Generated in {marker['seconds']:,.0f} s.")
+    return {**marker, "fresh": True}
+
+
+def http_phase(opts: Options, report, campaign: Campaign, user: User) -> None:
+    """Load runs on the live campaign, the soak, then close, draw and publish, and load
+    the published results page; the campaign is put back afterwards."""
+    env = dataset.environment(opts.url, opts.cache_url)
+    log = dataset.DATA_DIR / f"server-{opts.scale}.log"
+    with server.running(env, host="127.0.0.1", port=opts.port, log=log) as how:
+        report.server = how
+        cookie = session_cookie(user)
+        report.http = load_pages(opts, report.pages, cookie)
+        report.soak, report.soak_connections = (
+            soak(opts, report.pages, cookie),
+            opts.soak_connections,
+        )
+        if not opts.work:
+            return
+        try:
+            report.work["close"] = child("close_and_draw", slug=campaign.slug)
+            cache.clear()
+            published = results_published_page(campaign, user)
+            report.pages.append(published)
+            report.http.update(load_pages(opts, [published], session_cookie(user)))
+        finally:
+            work.campaign_reset(campaign.slug)
+            cache.clear()
+
+
+def main(opts: Options, p: Preset) -> reporting.Report:
+    marker = open_dataset(opts, p)
+    report = reporting.Report(preset=p.name, command=opts.command,
+                              database=database_name(), data=describe(p))  # fmt: skip
+    report.data += data_note(marker)
+    report.generation = marker["timings"] if marker.get("fresh") else []
+    campaign = Campaign.objects.get(slug=generate.CAMPAIGN_SLUG)
+    work.campaign_reset(campaign.slug)  # in case an earlier run stopped half-way
+    cache.clear()
+    user = pages.viewer()
+    say("Counting queries …")
+    report.pages = pages.page_list(campaign)
+    pages.count_queries(report.pages, user)
+    if opts.http:
+        say(f"Load runs ({opts.connections} connections, {opts.duration} s a page) …")
+        report.load = (
+            f"wrk, 2 threads, {opts.connections} connections, {opts.duration} s a page after "
+            f"a {opts.warmup} s warm-up, the server idle again before each; 30 s timeout; "
+            "signed in as a typical participant"
+        )
+        http_phase(opts, report, campaign, user)
+    elif opts.work:
+        report.work["close"] = child("close_and_draw", slug=campaign.slug)
+        work.campaign_reset(campaign.slug)
+    if opts.work:
+        say("Work without HTTP …")
+        report.work.update(other_work(child, p, campaign.slug))
+    return report
+
+
+def database_name() -> str:
+    if connection.vendor == "postgresql":
+        return f"PostgreSQL {connection.pg_version // 10000}.{connection.pg_version % 10000}"
+    import sqlite3
+
+    return f"SQLite {sqlite3.sqlite_version}"
+
+
+def data_note(marker: dict) -> str:
+    how = "generated in this run" if marker.get("fresh") else "reused"
+    return (f"; {how} (generated {marker['generated_at']} in {marker['seconds']:,.0f} s, "
+            "timings below when generated in this run)")  # fmt: skip
+
+
+def section(report) -> str:
+    return reporting.render(report, targets.target_rows(report))
