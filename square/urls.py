@@ -5,10 +5,13 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.templatetags.static import static as static_url
 from django.urls import include, path, re_path
+from django.utils.functional import lazy
 from django.views.generic import RedirectView
 from django.views.static import serve
 
 from square.views import accounts, feed, interactions, moderation, notifications, posts
+
+FAVICON = lazy(static_url, str)("img/favicon.svg")
 
 urlpatterns = [
     path("", feed.home, name="home"),
@@ -39,7 +42,11 @@ urlpatterns = [
     path("accounts/profile/", accounts.profile_edit, name="profile_edit"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
-    path("favicon.ico", RedirectView.as_view(url=static_url("img/favicon.svg"), permanent=True)),
+    # Resolved per request: with the manifest storage the URL exists only after collectstatic.
+    path(
+        "favicon.ico",
+        RedirectView.as_view(url=lazy(static_url, str)("img/favicon.svg"), permanent=True),
+    ),
 ]
 
 if settings.SERVE_MEDIA:
