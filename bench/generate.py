@@ -289,7 +289,10 @@ def generate(p: Preset, *, seed: int = 2026, workers: int | None = None, quiet=F
     ):
         written = write_originals(plan, counts, names, seed, campaign, workers, bar)
         s["rows"] = p.posts
-    t.rows += [("  tag links", written["links"], 0.0), ("  band keys", written["bands"], 0.0)]
+    t.rows += [
+        ("  of which tag links", written["links"], 0.0),
+        ("  of which band keys", written["bands"], 0.0),
+    ]
     steps = [
         ("reposts", write_reposts, plan),
         ("likes", write_ints, Like, plan.likes),

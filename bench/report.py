@@ -17,6 +17,8 @@ RUNS_MARKER = "<!-- runs: `make bench` adds each new run right below this line -
 MAX_QUERIES, MAX_P99_MS, MIN_RATIO, MAX_DEEP = 8, 100.0, 0.5, 1.5
 DRAW_SECONDS, DRAW_MB, DRAW_GROWTH, LEADERBOARD_SECONDS, DUP_P95_MS = 3.0, 300.0, 12.0, 10.0, 10.0
 YARDSTICKS = ("bare", "minimal")
+# wrk counts only the requests that finished within the run.
+UNFINISHED = ("none finished", "none finished")
 
 
 @dataclass
@@ -28,6 +30,7 @@ class Report:
     load: str = "—"
     data: str = ""
     generation: list = field(default_factory=list)  # (step, rows, seconds)
+    generated: str = ""  # when and how long, from the dataset's marker
     pages: list[Page] = field(default_factory=list)
     http: dict[str, LoadResult] = field(default_factory=dict)
     soak: LoadResult | None = None
@@ -69,7 +72,8 @@ def page_rows(report: Report) -> list[str]:
         cells = ["—"] * 6
         if load:
             ratio = f"{load.rps / minimal.rps:.2f}" if minimal and minimal.rps else "—"
-            cells = [f"{load.rps:,.0f}", _ms(load.p50_ms), _ms(load.p99_ms),
+            p50, p99 = (_ms(load.p50_ms), _ms(load.p99_ms)) if load.requests else UNFINISHED
+            cells = [f"{load.rps:,.1f}" if load.rps < 10 else f"{load.rps:,.0f}", p50, p99,
                      f"{load.errors:,}", f"{load.status_5xx:,}", ratio]  # fmt: skip
         queries = f"{page.queries_warm} ({page.queries_cold})"
         rows.append(f"| {page.label} | {queries} | " + " | ".join(cells) + " |")
@@ -130,7 +134,9 @@ def growth(w: dict) -> float:
 def generation_rows(report: Report) -> list[str]:
     rows = ["| step | rows | seconds |", "| --- | ---: | ---: |"]
     for step, count, seconds in report.generation:
-        rows.append(f"| {step} | {count:,} | {seconds:,.1f} |")
+        # Indented steps are parts of the one above (written in the same pass).
+        shown = "(above)" if step.startswith(" ") else f"{seconds:,.1f}"
+        rows.append(f"| {step.strip() if shown == '(above)' else step} | {count:,} | {shown} |")
     return rows
 
 
@@ -161,10 +167,11 @@ def render(report: Report, target_rows: list[str]) -> str:
             f"{s.status_5xx:,} 5xx.",
             "",
         ]
-    lines += ["### Work without HTTP", "", *work_rows(report), ""]
+    measured = work_rows(report) if report.work else ["Not measured in this run (`--no-work`)."]
+    lines += ["### Work without HTTP", "", *measured, ""]
     lines += ["### Targets", "", *target_rows, ""]
     if report.generation:
-        lines += ["### Data generation", "", *generation_rows(report), ""]
+        lines += [f"### Data generation ({report.generated})", "", *generation_rows(report), ""]
     lines += [f"- {note}" for note in report.notes]
     return "\n".join(lines).rstrip() + "\n"
 

@@ -119,7 +119,7 @@ def run_in_process(p: Preset) -> reporting.Report:
     marker = make_dataset(p, workers=1, quiet=True)
     report = reporting.Report(preset=p.name, command="run_in_process (tests)",
                               database=connection.vendor, data=describe(p))  # fmt: skip
-    report.generation = marker["timings"]
+    report.generation, report.generated = marker["timings"], generated_note(marker)
     campaign = Campaign.objects.get(slug=generate.CAMPAIGN_SLUG)
     user = pages.viewer()
     report.pages = pages.page_list(campaign)
@@ -216,11 +216,14 @@ def main(opts: Options, p: Preset) -> reporting.Report:
     report = reporting.Report(preset=p.name, command=opts.command,
                               database=database_name(), data=describe(p))  # fmt: skip
     report.data += data_note(marker)
-    report.generation = marker["timings"] if marker.get("fresh") else []
+    report.generation = marker["timings"]
+    report.generated = generated_note(marker)
     campaign = Campaign.objects.get(slug=generate.CAMPAIGN_SLUG)
     work.campaign_reset(campaign.slug)  # in case an earlier run stopped half-way
     cache.clear()
     user = pages.viewer()
+    # The pages name static files through the manifest (as `make serve` does).
+    call_command("collectstatic", interactive=False, verbosity=0)
     say("Counting queries …")
     report.pages = pages.page_list(campaign)
     pages.count_queries(report.pages, user)
@@ -250,9 +253,12 @@ def database_name() -> str:
 
 
 def data_note(marker: dict) -> str:
-    how = "generated in this run" if marker.get("fresh") else "reused"
-    return (f"; {how} (generated {marker['generated_at']} in {marker['seconds']:,.0f} s, "
-            "timings below when generated in this run)")  # fmt: skip
+    how = "generated in this run" if marker.get("fresh") else "reused from an earlier run"
+    return f"; {how} ({generated_note(marker)})"
+
+
+def generated_note(marker: dict) -> str:
+    return f"generated {marker['generated_at']} in {marker['seconds']:,.0f} s"
 
 
 def section(report) -> str:
