@@ -126,7 +126,8 @@ def _tier_data(campaign, tier, loaded, request, shown: bool) -> dict:
         data["alternates"] = list(sequence[cut:])
     data["revoked"] = len(awards) - len(kept)
     # Only the code before the colon: the moderator's own words stay in the admin.
-    data["revoked_codes"] = sorted(revoked_code(a.revoked_reason) for a in awards if a not in kept)
+    revoked = (a for a in awards if a.status == Award.Status.REVOKED)  # linear: 15k+ awards
+    data["revoked_codes"] = sorted(revoked_code(a.revoked_reason) for a in revoked)
     return data
 
 
