@@ -169,7 +169,15 @@ def render(report: Report, target_rows: list[str]) -> str:
         ]
     measured = work_rows(report) if report.work else ["Not measured in this run (`--no-work`)."]
     lines += ["### Work without HTTP", "", *measured, ""]
-    lines += ["### Targets", "", *target_rows, ""]
+    scope = (
+        []
+        if report.preset == "1m"
+        else [
+            "The targets are stated for the 1m preset; on this one the verdicts only indicate.",
+            "",
+        ]
+    )
+    lines += ["### Targets", "", *scope, *target_rows, ""]
     if report.generation:
         lines += [f"### Data generation ({report.generated})", "", *generation_rows(report), ""]
     lines += [f"- {note}" for note in report.notes]

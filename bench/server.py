@@ -67,7 +67,7 @@ def _database_idle() -> bool:
 
 def _stop(process: subprocess.Popen) -> None:
     """SIGTERM to the group this module started, then wait until every process of it
-    (gunicorn finishes its requests first) is gone; SIGKILL after a minute."""
+    (the server finishes its requests first) is gone; SIGKILL after a minute."""
     try:
         os.killpg(process.pid, signal.SIGTERM)
     except ProcessLookupError:

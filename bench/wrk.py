@@ -70,8 +70,8 @@ def run(
     threads: int = 2, timeout: int = 30,
 ) -> LoadResult:  # fmt: skip
     """One wrk run. `paths`: rotate over these paths (the soak) instead of `url`'s.
-    `timeout` is gunicorn's worker timeout: a slow answer shows in the latencies, and
-    only one the server would have killed anyway counts as an error."""
+    With a 30 s `timeout` a slow answer shows in the latencies; only one nobody would
+    wait for counts as an error."""
     cmd = [
         ensure_wrk(), f"-t{min(threads, connections)}", f"-c{connections}", f"-d{seconds}s",
         f"--timeout={timeout}s", "-s", str(SCRIPT),
