@@ -64,7 +64,8 @@ def entry_refresh(*, post: Post) -> list[Entry]:
         return []
     post = Post.objects.select_related("author").get(pk=post.pk)
     touched = []
-    flags = integrity_state(post_ids=[post.pk]).get(post.pk, {}).get("flags", [])
+    found = integrity_state(post_ids=[post.pk]).get(post.pk)
+    flags = found.flags if found else ()
     for campaign in campaigns:
         tags = campaign.tag_keys
         tagged = rules.carries_tag(post.body, tags) or rules.carries_tag(

@@ -1,8 +1,10 @@
 """Reads for integrity: near-duplicate candidates from the LSH index, and the
 moderation queue with everything a decision needs."""
 
+from dataclasses import dataclass
+
 from django.db import connection
-from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, FilteredRelation, Max, OuterRef, Q, QuerySet
 
 from square.models import Appeal, DuplicateFlag, Post, PostBand, PostUnderReview, Report
 
@@ -78,17 +80,38 @@ def moderation_case(*, post: Post) -> dict:
     }
 
 
-def integrity_state(*, post_ids) -> dict[int, dict]:
-    """Per post: its open and confirmed flags by kind and its appeal status, in two
-    queries — for the campaign entry rules and the author's own view."""
-    state: dict[int, dict] = {}
-    rows = DuplicateFlag.objects.filter(post_id__in=post_ids).exclude(
-        status=DuplicateFlag.Status.CLEARED
+@dataclass(frozen=True)
+class Findings:
+    """What integrity checks left on one post: its live (not cleared) flags as
+    (kind, status), and its appeal's status and time (None when there is none)."""
+
+    flags: tuple[tuple[str, str], ...] = ()
+    appeal_status: str | None = None
+    appeal_at: object = None
+
+    def appeal_allowed(self, post_status: str) -> bool:
+        """The one appeal rule: the post is flagged or hidden, and not appealed yet."""
+        flagged = bool(self.flags) or post_status == Post.Status.HIDDEN
+        return flagged and self.appeal_status is None
+
+
+def integrity_state(*, post_ids) -> dict[int, Findings]:
+    """{post id: Findings} for these posts, in one query — for the campaign entry rules,
+    the author's view of their post and the appeal service. Posts with nothing to say
+    are left out."""
+    live = FilteredRelation("duplicate_flags", condition=~Q(duplicate_flags__status="cleared"))
+    rows = (
+        Post.objects.filter(pk__in=list(post_ids))
+        .annotate(live=live)
+        .values_list("pk", "live__kind", "live__status", "appeal__status", "appeal__created_at")
     )
-    for post_id, kind, status in rows.values_list("post_id", "kind", "status"):
-        state.setdefault(post_id, {"flags": [], "appeal": None})["flags"].append((kind, status))
-    for post_id, status in Appeal.objects.filter(post_id__in=post_ids).values_list(
-        "post_id", "status"
-    ):
-        state.setdefault(post_id, {"flags": [], "appeal": None})["appeal"] = status
-    return state
+    found: dict[int, dict] = {}
+    for pk, kind, status, appeal_status, appeal_at in rows:
+        entry = found.setdefault(pk, {"flags": set(), "appeal": (appeal_status, appeal_at)})
+        if kind:
+            entry["flags"].add((kind, status))
+    return {
+        pk: Findings(tuple(sorted(e["flags"])), *e["appeal"])
+        for pk, e in found.items()
+        if e["flags"] or e["appeal"][0]
+    }

@@ -11,12 +11,17 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from square import hooks, similarity
 from square.models import Appeal, DuplicateFlag, ModerationAction, Post, Report, User
+from square.selectors.integrity import Findings, integrity_state
 from square.services.posts import post_hide, post_restore
 
 Action = ModerationAction.Action
+ALREADY_APPEALED = gettext_lazy(
+    "You have already appealed: a post can be appealed once, and staff will answer it."
+)
 POST_LINK_RE = re.compile(r"(?:/posts/|^#?)(\d{1,18})/?(?:[?#].*)?$")
 
 
@@ -71,8 +76,8 @@ def report_create(
 
 def appeal_allowed(post: Post) -> bool:
     """An author may appeal a post that is flagged (not cleared) or hidden, once."""
-    flagged = post.duplicate_flags.exclude(status=DuplicateFlag.Status.CLEARED).exists()
-    return flagged or post.status == Post.Status.HIDDEN
+    found = integrity_state(post_ids=[post.pk]).get(post.pk, Findings())
+    return found.appeal_allowed(post.status)
 
 
 @transaction.atomic
@@ -84,14 +89,14 @@ def appeal_create(*, author: User, post: Post, text: str) -> Appeal:
     if not text or "\x00" in text or len(text) > 500:
         raise ValidationError({"text": _("Explain in 1 to 500 characters why this is wrong.")})
     if not appeal_allowed(post):
+        if Appeal.objects.filter(post=post).exists():
+            raise ValidationError(ALREADY_APPEALED)
         raise ValidationError(_("There is nothing to appeal on this post."))
     try:
         with transaction.atomic():
             return Appeal.objects.create(post=post, author=author, text=text)
     except IntegrityError:
-        raise ValidationError(
-            _("You have already appealed: a post can be appealed once, and staff will answer it.")
-        ) from None
+        raise ValidationError(ALREADY_APPEALED) from None
 
 
 def _settle(

@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import FilteredRelation, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -21,8 +20,9 @@ from square import selectors
 from square.forms_moderation import AppealForm, ReportForm
 from square.models import Appeal, DuplicateFlag, Post, Report
 from square.ratelimit import rate_limited
+from square.selectors.integrity import Findings, integrity_state
 from square.services.accounts import author_may_write
-from square.services.moderation import appeal_create, report_create
+from square.services.moderation import ALREADY_APPEALED, appeal_create, report_create
 from square.views.common import form_errors
 
 Kind, Review = DuplicateFlag.Kind, DuplicateFlag.Status
@@ -85,24 +85,14 @@ def _flag_note(kind: str, status: str) -> str:
 
 
 def author_integrity(post: Post) -> Integrity:
-    """The post's live (not cleared) flags and its appeal, in one query. Whether the
-    author may appeal follows `services.moderation.appeal_allowed`: flagged or hidden,
-    and not appealed yet."""
-    live = FilteredRelation("duplicate_flags", condition=~Q(duplicate_flags__status=Review.CLEARED))
-    rows = list(
-        Post.objects.filter(pk=post.pk)
-        .annotate(live=live)
-        .values_list("live__kind", "live__status", "appeal__status", "appeal__created_at")
-    )
-    state = Integrity()
-    flags = sorted({(kind, status) for kind, status, _a, _t in rows if kind})
+    """The post's findings in words for its author (`selectors.integrity_state`, one
+    query), and whether they may appeal (the same rule the appeal service applies)."""
+    found = integrity_state(post_ids=[post.pk]).get(post.pk, Findings())
+    state = Integrity(appeal_status=found.appeal_status, appeal_at=found.appeal_at)
     if post.status == Post.Status.HIDDEN:
         state.notes.append(_("Hidden by staff: only you and staff can see this post."))
-    state.notes += list(dict.fromkeys(_flag_note(kind, status) for kind, status in flags))
-    if rows:
-        state.appeal_status, state.appeal_at = rows[0][2], rows[0][3]
-    flagged = bool(flags) or post.status == Post.Status.HIDDEN
-    state.can_appeal = flagged and state.appeal_status is None
+    state.notes += list(dict.fromkeys(_flag_note(kind, status) for kind, status in found.flags))
+    state.can_appeal = found.appeal_allowed(post.status)
     return state
 
 
@@ -206,13 +196,7 @@ def appeal(request, pk: int):
     else:
         state = author_integrity(post)
         if state.appeal_status is not None:
-            messages.info(
-                request,
-                _(
-                    "You have already appealed: a post can be appealed once, "
-                    "and staff will answer it."
-                ),
-            )
+            messages.info(request, ALREADY_APPEALED)
             return redirect(_integrity_url(post))
         if not state.can_appeal:
             messages.info(request, _("There is nothing to appeal on this post."))
