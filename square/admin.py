@@ -13,6 +13,7 @@ from square import (
     hooks,
 )
 from square.admin_bans import BanActionsMixin
+from square.admin_moderation import ReadOnlyMixin  # also registers the moderation queue
 from square.admin_summary import interactions_summary
 from square.forms import AdminLoginForm
 from square.models import (
@@ -278,17 +279,8 @@ class CommentAdmin(admin.ModelAdmin):
         self.message_user(request, message, messages.SUCCESS)
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(ReadOnlyMixin, admin.ModelAdmin):
     """Interactions are browsed here, never forged or removed: counters follow the rows."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Like)

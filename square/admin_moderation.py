@@ -150,15 +150,9 @@ class OpenItemsFilter(admin.SimpleListFilter):
         return queryset.filter(**simple[value]) if value in simple else queryset
 
 
-class ModeratorsOnly:
-    """Mixin: the integrity admins are for active staff with `square.moderate`, and are
-    read-only — decisions go through the queue's case page and the services."""
-
-    def has_module_permission(self, request):
-        return may_moderate(request.user)
-
-    def has_view_permission(self, request, obj=None):
-        return may_moderate(request.user)
+class ReadOnlyMixin:
+    """Rows browsed in the admin, never added, changed or removed there: services own
+    every write (the square's interaction lists and the integrity records use it)."""
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -168,6 +162,17 @@ class ModeratorsOnly:
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class ModeratorsOnly(ReadOnlyMixin):
+    """Mixin: the integrity admins are for active staff with `square.moderate`, and are
+    read-only — decisions go through the queue's case page and the services."""
+
+    def has_module_permission(self, request):
+        return may_moderate(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return may_moderate(request.user)
 
 
 @admin.register(PostUnderReview)

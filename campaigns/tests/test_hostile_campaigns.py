@@ -27,7 +27,7 @@ from campaigns.tests.factories import CampaignFactory, PrizeFactory, RewardTierF
 from square.tests.factories import UserFactory
 from square.tests.hostile import Case, World, cases_param, run, square_tracked
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 CSRF = "CSRF verification failed."
 NOT_SAVED = "The address was not saved: please correct the fields below."
@@ -93,11 +93,6 @@ class CampaignWorld(World):
 
 def voucher(award) -> str:
     return award.items.get(prize__kind="voucher").code
-
-
-@pytest.fixture(autouse=True)
-def _in_english(english):
-    pass
 
 
 @pytest.fixture

@@ -5,6 +5,7 @@ from django.core.cache import cache
 from django.utils import translation
 
 from square.tests.factories import PASSWORD, UserFactory, image_bytes, moderator_user, upload
+from square.tests.hostile import World
 
 
 @pytest.fixture(autouse=True)
@@ -96,3 +97,9 @@ def english(settings):
 def moderator():
     """Staff with the moderation permission, and nothing else."""
     return moderator_user()
+
+
+@pytest.fixture
+def world(db, media_files, settings):
+    """The people, posts and ids the hostile-input cases act on (square.tests.hostile)."""
+    return World(media_files, settings)

@@ -16,9 +16,9 @@ from PIL import Image
 
 from square.models import Post
 from square.tests import factories as f
-from square.tests.hostile import Case, World, assert_inert, cases_param, run, square_tracked
+from square.tests.hostile import Case, assert_inert, cases_param, run, square_tracked
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 LATEST = "/?tab=latest"
 ESC_SCRIPT = "&lt;script&gt;alert({n})&lt;/script&gt;"
@@ -27,16 +27,6 @@ NUL = "Null characters are not allowed."
 BAD_USERNAME = "Enter a valid username."
 INVISIBLE_NAME = "A display name cannot contain invisible or text-direction characters."
 EMPTY_POST = "Write something before posting."
-
-
-@pytest.fixture(autouse=True)
-def _in_english(english):
-    pass
-
-
-@pytest.fixture
-def world(db, media_files, settings):
-    return World(media_files, settings)
 
 
 def compose(body, images=()):

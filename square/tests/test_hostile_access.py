@@ -11,24 +11,14 @@ import re
 import pytest
 
 from square.tests import factories as f
-from square.tests.hostile import Case, World, cases_param, run, square_tracked
+from square.tests.hostile import Case, cases_param, run, square_tracked
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 CSRF = "CSRF verification failed."
 TOO_OFTEN = "You are doing that too often"
 LOCKED = "Too many failed attempts to log in"
 LOGIN = "/admin/login/"
-
-
-@pytest.fixture(autouse=True)
-def _in_english(english):
-    pass
-
-
-@pytest.fixture
-def world(db, media_files, settings):
-    return World(media_files, settings)
 
 
 def body(what):
