@@ -42,14 +42,25 @@ def _sequence(campaign: Campaign, tier: RewardTier, ids: list[int], entropy: str
     return ids[:wanted]
 
 
-def _take(tier: RewardTier, sequence: list[int], excluded: set[int], post_authors: dict):
-    """(position, user, post) of the winners: the first eligible candidates in order."""
+def _authors(campaign: Campaign, tier: RewardTier, sequence: list[int]) -> dict[int, int] | None:
+    """Who wrote each drawn post of a post-ticket tier. Only the drawn sequence (tens of
+    ids) is looked up, not the whole ticket list: at a million tickets that lookup was
+    most of a draw's time and memory (docs/benchmarks.md)."""
+    if tier.kind != RewardTier.Kind.LUCKY_POST_DRAW:
+        return None
+    entries = Entry.objects.filter(campaign=campaign, post_id__in=sequence)
+    return dict(entries.values_list("post_id", "author_id"))
+
+
+def _take(tier: RewardTier, sequence: list[int], excluded: set[int], post_authors):
+    """(position, user, post) of the winners: the first eligible candidates in order.
+    `post_authors` maps drawn posts to their authors; None when tickets are people."""
     limit = tier.winners if tier.winners is not None else len(sequence)
     chosen, users = [], set()
+    is_post = post_authors is not None
     for position, candidate in enumerate(sequence):
         if len(chosen) >= limit:
             break
-        is_post = tier.kind == RewardTier.Kind.LUCKY_POST_DRAW
         user_id = post_authors[candidate] if is_post else candidate
         if user_id in users or user_id in excluded:
             continue  # one award per tier and person; earlier winners if so configured
@@ -80,12 +91,6 @@ def award_create(*, tier: RewardTier, user_id: int, post_id, position: int, now)
 
 def _draw_tiers(campaign: Campaign, entropy: str, now) -> dict:
     snapshots = {s.kind: s for s in campaign.snapshots.all()}
-    lucky = snapshots[Snapshot.Kind.LUCKY_TICKETS]
-    post_authors = dict(
-        Entry.objects.filter(campaign=campaign, post_id__in=lucky.ids).values_list(
-            "post_id", "author_id"
-        )
-    )
     won: set[int] = set()
     summary = {}
     for tier in campaign.tiers.order_by("order", "id").prefetch_related("prizes"):
@@ -93,7 +98,7 @@ def _draw_tiers(campaign: Campaign, entropy: str, now) -> dict:
         excluded = won if tier.exclude_previous_winners else set()
         sequence = _sequence(campaign, tier, snapshot.ids, entropy, len(excluded))
         TierDraw.objects.create(tier=tier, snapshot=snapshot, sequence=sequence, drawn_at=now)
-        winners = _take(tier, sequence, excluded, post_authors)
+        winners = _take(tier, sequence, excluded, _authors(campaign, tier, sequence))
         for position, user_id, post_id in winners:
             award_create(tier=tier, user_id=user_id, post_id=post_id, position=position, now=now)
         won |= {user_id for _p, user_id, _post in winners}
