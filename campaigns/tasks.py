@@ -38,7 +38,7 @@ def leaderboard_refresh(campaign_ids: list[int] | None = None) -> dict[str, int]
     campaigns = live_campaigns().order_by("pk")
     if campaign_ids is not None:
         campaigns = campaigns.filter(pk__in=campaign_ids)
-    return {str(campaign.pk): len(ranking_refresh(campaign)) for campaign in campaigns}
+    return {str(campaign.pk): ranking_refresh(campaign).total for campaign in campaigns}
 
 
 def _request_refresh() -> None:

@@ -11,14 +11,15 @@ from campaigns.selectors import (
     campaign_by_slug,
     campaign_figures,
     campaign_list,
+    live_board,
+    live_standing,
     my_standing,
     new_voices,
-    ranking,
 )
 from campaigns.selectors.pages import campaign_public, users_by_id
 from square.views.common import render_feed
 
-LEADERBOARD_SIZE = 100
+LEADERBOARD_SIZE = 100  # at most the cached board's TOP_SIZE
 
 
 def _signed_in(request):
@@ -65,18 +66,18 @@ def detail(request, slug: str):
 @require_GET
 def leaderboard(request, slug: str):
     campaign = _or_404(campaign_public(slug=slug))
-    rows = ranking(campaign)
-    top = rows[:LEADERBOARD_SIZE]
+    board = live_board(campaign)
+    top = board.top[:LEADERBOARD_SIZE]
     user = _signed_in(request)
-    mine = next((s for s in rows if s.user_id == user.pk), None) if user else None
+    mine = live_standing(board, user.pk) if user else None
     people = users_by_id(s.user_id for s in top)
     context = {
         "campaign": campaign,
         "phase": campaign.phase(),
         "rows": [(s, people.get(s.user_id)) for s in top],
-        "total": len(rows),
+        "total": board.total,
         "mine": mine,
-        "mine_outside": mine is not None and mine.rank > LEADERBOARD_SIZE,
+        "mine_outside": mine is not None and mine.rank > len(top),
         "size": LEADERBOARD_SIZE,
     }
     return render(request, "campaigns/leaderboard.html", context)

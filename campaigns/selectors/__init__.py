@@ -9,17 +9,25 @@ from campaigns.selectors.campaigns import (
     my_standing,
     new_voices,
 )
-from campaigns.selectors.ranking import Standing, ranking, ranking_compute
+from campaigns.selectors.ranking import (
+    LiveBoard,
+    Standing,
+    live_board,
+    live_standing,
+    ranking_compute,
+)
 
 __all__ = [
+    "LiveBoard",
     "MyStanding",
     "Standing",
     "campaign_by_slug",
     "campaign_figures",
     "campaign_list",
     "entries_for_posts",
+    "live_board",
+    "live_standing",
     "my_standing",
     "new_voices",
-    "ranking",
     "ranking_compute",
 ]

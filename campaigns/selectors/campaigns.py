@@ -8,7 +8,7 @@ from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from campaigns.models import Campaign, Entry
-from campaigns.selectors.ranking import LIVE_CACHE_SECONDS, Standing, ranking
+from campaigns.selectors.ranking import LIVE_CACHE_SECONDS, Standing, live_board, live_standing
 from square.models import Post, User
 from square.selectors import posts_for_display
 
@@ -75,10 +75,10 @@ def my_standing(*, campaign: Campaign, user: User) -> MyStanding:
         .order_by("-posted_at")
     )
     valid = [e for e in entries if e.valid]
-    rows = ranking(campaign)
-    standing = next((s for s in rows if s.user_id == user.pk), None)
+    board = live_board(campaign)
+    standing = live_standing(board, user.pk)
     newcomer = bool(valid) and valid[0].is_newcomer
-    return MyStanding(entries, len(valid), standing, newcomer, total_ranked=len(rows))
+    return MyStanding(entries, len(valid), standing, newcomer, total_ranked=board.total)
 
 
 def entries_for_posts(*, post_ids) -> list[Entry]:

@@ -11,6 +11,7 @@ Per author, over their valid entries, counting only what happened up to the end:
   then the lower user id.
 """
 
+import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -149,19 +150,83 @@ def ranking_compute(campaign: Campaign, *, now: datetime | None = None) -> list[
     return standings
 
 
-def _cache_key(campaign_id: int) -> str:
-    return f"campaigns:ranking:{campaign_id}"
+# --- the live board: what the pages read -------------------------------------------------
+#
+# At a million posts the ranking takes seconds to compute and holds ~100,000 people; the
+# pages show the top 100 and one person's rank. So a refresh (the background task, or a
+# request finding nothing cached) stores the top, the total and each person's standing
+# under their own key, and a request reads two small values — never the whole list.
+# A board older than a minute is still served while one request asks for a refresh.
+
+TOP_SIZE = 100
+FRESH_SECONDS = LIVE_CACHE_SECONDS
+KEEP_SECONDS = 24 * 3600
+_WRITE_CHUNK = 5000
 
 
-def ranking(campaign: Campaign) -> list[Standing]:
-    """The ranking as shown: recomputed at most once a minute per campaign (and sooner
-    by the background refresh, `campaigns.tasks.leaderboard_refresh`)."""
-    key = _cache_key(campaign.pk)
-    return cache.get_or_set(key, lambda: ranking_compute(campaign), LIVE_CACHE_SECONDS)
+@dataclass(frozen=True)
+class LiveBoard:
+    campaign_id: int
+    version: int  # monotonic: when it was computed, in nanoseconds
+    total: int
+    top: tuple[Standing, ...]
+
+    def is_fresh(self) -> bool:
+        return time.time_ns() - self.version < FRESH_SECONDS * 1_000_000_000
 
 
-def ranking_refresh(campaign: Campaign) -> list[Standing]:
-    """Recompute the ranking now and put it where `ranking` reads it."""
-    standings = ranking_compute(campaign)
-    cache.set(_cache_key(campaign.pk), standings, LIVE_CACHE_SECONDS)
-    return standings
+def _board_key(campaign_id: int) -> str:
+    return f"campaigns:board:{campaign_id}"
+
+
+def _standing_key(campaign_id: int, user_id: int) -> str:
+    return f"campaigns:board:{campaign_id}:u:{user_id}"
+
+
+def _stale_key(campaign_id: int) -> str:
+    return f"campaigns:board:{campaign_id}:refreshing"
+
+
+def board_store(campaign: Campaign, standings: list[Standing]) -> LiveBoard:
+    """Put a computed ranking where the pages read it: each person's standing first
+    (tagged with the board's version), then the board, so a reader holding a board
+    always finds the standings it covers."""
+    version = time.time_ns()
+    for start in range(0, len(standings), _WRITE_CHUNK):
+        chunk = standings[start : start + _WRITE_CHUNK]
+        values = {_standing_key(campaign.pk, s.user_id): (version, s) for s in chunk}
+        cache.set_many(values, KEEP_SECONDS)
+    board = LiveBoard(campaign.pk, version, len(standings), tuple(standings[:TOP_SIZE]))
+    cache.set(_board_key(campaign.pk), board, KEEP_SECONDS)
+    return board
+
+
+def ranking_refresh(campaign: Campaign) -> LiveBoard:
+    """Recompute the ranking now and store it for the pages."""
+    return board_store(campaign, ranking_compute(campaign))
+
+
+def live_board(campaign: Campaign) -> LiveBoard:
+    """The leaderboard as shown: the cached board, computed here only when there is
+    none. A board older than a minute is served as it is while one request (a cache
+    `add` is the lock) asks the background task for a fresh one."""
+    board = cache.get(_board_key(campaign.pk))
+    if board is None:
+        return ranking_refresh(campaign)
+    if not board.is_fresh() and cache.add(_stale_key(campaign.pk), True, FRESH_SECONDS):
+        from campaigns.tasks import leaderboard_refresh  # the task reads this module
+
+        leaderboard_refresh.enqueue(campaign_ids=[campaign.pk])
+    return board
+
+
+def live_standing(board: LiveBoard, user_id: int) -> Standing | None:
+    """One person's place on this board (one cache read). A standing older than the
+    board means the person left the ranking since (banned, entries no longer valid)."""
+    for standing in board.top:
+        if standing.user_id == user_id:
+            return standing
+    stored = cache.get(_standing_key(board.campaign_id, user_id))
+    if stored is None or stored[0] < board.version:
+        return None
+    return stored[1]

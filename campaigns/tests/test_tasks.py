@@ -12,7 +12,7 @@ from django.tasks.signals import task_enqueued
 from django.utils import timezone
 
 from campaigns.models import Campaign
-from campaigns.selectors import ranking, ranking_compute
+from campaigns.selectors import live_board, ranking_compute
 from campaigns.tasks import REFRESH_LOCK_KEY, leaderboard_refresh
 from campaigns.tests.factories import CampaignFactory, entry_post, member
 from square.services.comments import comment_create
@@ -21,7 +21,12 @@ from square.services.posts import repost_create
 
 pytestmark = pytest.mark.django_db
 
-RANKING_KEY = "campaigns:ranking:{}"
+BOARD_KEY = "campaigns:board:{}"
+
+
+def ranking(campaign: Campaign):
+    """The standings the pages show (the top of the live board)."""
+    return list(live_board(campaign).top)
 
 
 @pytest.fixture
@@ -59,7 +64,8 @@ def refreshes():
 
 
 def cached(campaign: Campaign):
-    return cache.get(RANKING_KEY.format(campaign.pk))
+    board = cache.get(BOARD_KEY.format(campaign.pk))
+    return None if board is None else list(board.top)
 
 
 def test_the_task_puts_each_live_ranking_in_the_cache(live, entry, author, fan):
