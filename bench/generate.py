@@ -223,6 +223,7 @@ def write_entries(plan: Plan, campaign: Campaign, verdicts: dict) -> int:
     first = np.full(len(plan.joined) + 1, np.iinfo(np.int64).max)
     np.minimum.at(first, plan.author, plan.time)
     judged = when(plan.now)
+    has_valid: set[int] = set()  # ids follow time: an author's first valid entry comes first
 
     def rows():
         for n, (post_id, (counted, distinct, text_reasons)) in enumerate(sorted(verdicts.items())):
@@ -230,14 +231,18 @@ def write_entries(plan: Plan, campaign: Campaign, verdicts: dict) -> int:
             author = int(plan.author[i])
             reasons = list(text_reasons) + (["deleted"] if plan.status[i] == 1 else [])
             newcomer = bool(first[author] >= plan.start)
+            first_valid = not reasons and author not in has_valid
+            if first_valid:
+                has_valid.add(author)
             yield (
                 n + 1, campaign.pk, post_id, author, when(plan.time[i]), not reasons,
-                json.dumps(reasons), counted, distinct, newcomer, False, judged,
+                json.dumps(reasons), counted, distinct, newcomer, False, judged, first_valid,
             )  # fmt: skip
 
     cols = [
         "id", "campaign_id", "post_id", "author_id", "posted_at", "valid", "reasons",
         "counted_chars", "distinct_chars", "is_newcomer", "under_review", "judged_at",
+        "first_valid",
     ]  # fmt: skip
     return loader.insert_rows(table(Entry), cols, rows())
 

@@ -98,10 +98,10 @@ def _ticket_campaign(n: int) -> Campaign:
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {e} (campaign_id, post_id, author_id, posted_at, valid, reasons, "
-            "counted_chars, distinct_chars, is_newcomer, under_review, judged_at) "
-            f"SELECT %s, id, author_id, created_at, %s, %s, 0, 0, %s, %s, created_at FROM {p} "
-            "WHERE body <> '' ORDER BY id LIMIT %s",
-            [campaign.pk, True, "[]", False, False, n],
+            "counted_chars, distinct_chars, is_newcomer, under_review, judged_at, first_valid) "
+            f"SELECT %s, id, author_id, created_at, %s, %s, 0, 0, %s, %s, created_at, %s "
+            f"FROM {p} WHERE body <> '' ORDER BY id LIMIT %s",
+            [campaign.pk, True, "[]", False, False, False, n],
         )
     ids = sorted(Entry.objects.filter(campaign=campaign).values_list("post_id", flat=True))
     Snapshot.objects.create(

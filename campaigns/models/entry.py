@@ -36,6 +36,9 @@ class Entry(models.Model):
     # Flagged as a possible copy and waiting for staff (see rules.integrity_reasons).
     under_review = models.BooleanField(_("under review"), default=False)
     judged_at = models.DateTimeField(_("judged at"), default=timezone.now)
+    # The author's earliest valid entry in this campaign (by posting time, then post id):
+    # kept by entry_refresh so New Voices reads a flag instead of searching every entry.
+    first_valid = models.BooleanField(_("first valid entry"), default=False)
 
     objects = EntryQuerySet.as_manager()
 
@@ -48,6 +51,11 @@ class Entry(models.Model):
         indexes = [
             models.Index(fields=["campaign", "valid", "author"], name="entry_rank_idx"),
             models.Index(fields=["campaign", "-posted_at"], name="entry_recent_idx"),
+            models.Index(
+                fields=["campaign", "-posted_at"],
+                condition=models.Q(first_valid=True, is_newcomer=True),
+                name="entry_new_voice_idx",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -4,7 +4,7 @@ and the entries behind the badges on post cards."""
 from dataclasses import dataclass
 
 from django.core.cache import cache
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from campaigns.models import Campaign, Entry
@@ -39,22 +39,12 @@ def campaign_figures(*, campaign: Campaign) -> dict:
     return cache.get_or_set(f"campaigns:figures:{campaign.pk}", count, LIVE_CACHE_SECONDS)
 
 
-def _first_valid_entries(campaign: Campaign) -> QuerySet:
-    """Each newcomer's first valid entry (their "new voice")."""
-    first = (
-        Entry.objects.filter(campaign=campaign, valid=True, author=OuterRef("author"))
-        .order_by("posted_at", "post_id")
-        .values("post_id")[:1]
-    )
-    return Entry.objects.filter(
-        campaign=campaign, valid=True, is_newcomer=True, post_id=Subquery(first)
-    )
-
-
 def new_voices(*, campaign: Campaign) -> QuerySet:
-    """新年新声: newcomers' first valid entries as posts, newest first (keyset-ready)."""
-    ids = _first_valid_entries(campaign).values("post_id")
-    return posts_for_display(Post.objects.filter(pk__in=ids).newest_first())
+    """新年新声: newcomers' first valid entries as posts, newest first (keyset-ready).
+    The first entry is a stored flag (`Entry.first_valid`, partial index), so the page
+    does not search each newcomer's entries on every view."""
+    ids = Entry.objects.filter(campaign=campaign, first_valid=True, is_newcomer=True)
+    return posts_for_display(Post.objects.filter(pk__in=ids.values("post_id")).newest_first())
 
 
 @dataclass

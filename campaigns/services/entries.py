@@ -77,8 +77,22 @@ def entry_refresh(*, post: Post) -> list[Entry]:
         entry, _created = Entry.objects.update_or_create(
             campaign=campaign, post=post, defaults=fields
         )
+        _first_valid_mark(campaign_id=campaign.pk, author_id=post.author_id)
         touched.append(entry)
     return touched
+
+
+def _first_valid_mark(*, campaign_id: int, author_id: int) -> None:
+    """Keep `first_valid` on exactly the author's earliest valid entry in the campaign
+    (a verdict that changes can move it to another of their posts)."""
+    theirs = Entry.objects.filter(campaign_id=campaign_id, author_id=author_id)
+    first = (
+        theirs.filter(valid=True).order_by("posted_at", "post_id").values_list("pk", flat=True)[:1]
+    )
+    first_pk = next(iter(first), None)
+    theirs.filter(first_valid=True).exclude(pk=first_pk).update(first_valid=False)
+    if first_pk is not None:
+        theirs.filter(pk=first_pk, first_valid=False).update(first_valid=True)
 
 
 @transaction.atomic

@@ -6,6 +6,7 @@ min(10, 1·likes + 2·posts commented + 3·posts reposted); P capped at 30; inte
 accounts at least 24 h old when they act. The same expectations hold on SQLite and
 PostgreSQL: CI runs this file on both."""
 
+import importlib
 from datetime import UTC, timedelta
 
 import pytest
@@ -502,3 +503,18 @@ def test_my_standing_without_entries_or_when_not_new(campaign):
     assert empty.is_newcomer is False
     mine = my_standing(campaign=campaign, user=old)
     assert (mine.valid_posts, mine.is_newcomer, mine.standing.rank) == (1, False, 1)
+
+
+def test_the_migration_flags_the_same_first_entries_as_entry_refresh(campaign):
+    from django.apps import apps
+
+    migration = importlib.import_module("campaigns.migrations.0006_entry_first_valid")
+    a, b = member(), member()
+    entry_post(a, DURING - 4 * HOUR, SHORT_TEXT)
+    posts_of(a, 2)
+    posts_of(b, 3, DURING - HOUR)
+    kept = dict(Entry.objects.values_list("pk", "first_valid"))
+    assert sum(kept.values()) == 2  # one first entry per author
+    Entry.objects.update(first_valid=False)
+    migration.mark_first_valid(apps, None)
+    assert dict(Entry.objects.values_list("pk", "first_valid")) == kept
