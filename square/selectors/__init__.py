@@ -13,6 +13,7 @@ from square.selectors.feeds import (
     posts_for_display,
     user_posts,
 )
+from square.selectors.hot import hot_page
 from square.selectors.notifications import notification_page
 from square.selectors.people import followers_of, following_ids, following_of
 from square.selectors.topics import (
@@ -35,6 +36,7 @@ __all__ = [
     "following_ids",
     "following_of",
     "hashtag_by_key",
+    "hot_page",
     "liked_post_ids",
     "notification_page",
     "post_comments",

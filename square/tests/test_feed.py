@@ -144,11 +144,14 @@ def test_search_load_more_link_encodes_the_query(client, user):
 # Every feed page: +1 for the badges apps put on the cards (campaign entries of the page's
 # posts, one query: square.hooks.card_badges). The home page: +1 more for the campaigns
 # that are live or recently ended (the New Voices strip and the compose counter share it;
-# cached for a minute, but this test clears the cache).
+# cached for a minute, but this test clears the cache). Hot, the home page's default tab:
+# +1 when its ranking is taken (the ids and scores of the window's head, at most once a
+# minute: square.selectors.hot), after which its pages read their posts by id.
 BADGES = 1
 HOME_PANELS = 1
+HOT_RANKING = 1
 QUERY_BOUNDS = {
-    "/": 7 + BADGES + HOME_PANELS,
+    "/": 7 + BADGES + HOME_PANELS + HOT_RANKING,
     "/?tab=latest": 7 + BADGES + HOME_PANELS,
     "/tags/common/": 9 + BADGES,
     "/u/alice/": 6 + BADGES,

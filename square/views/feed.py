@@ -1,16 +1,12 @@
 """The home feed, topic pages and search."""
 
-from functools import partial
-
 from django.conf import settings
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from square import hooks, selectors, text
 from square.forms import PostForm, SearchForm
-from square.pagination import score_cursor_decode, score_page
 from square.views.common import bad_request, render_feed
 
 
@@ -25,11 +21,12 @@ TABS = ("hot", "latest", "following")
 
 
 def _hot(request, context):
-    """推荐 Hot: ranked as of the moment in the cursor (or now, on the first page)."""
-    cursor = request.GET.get("cursor")
-    now = score_cursor_decode(cursor)[0] if cursor else timezone.now()
-    pager = partial(score_page, now=now)
-    return render_feed(request, "square/home.html", selectors.feed_hot(now=now), context, pager)
+    """推荐 Hot: pages of the ranking taken at most a minute ago (`selectors.hot_page`)."""
+
+    def pager(_qs, cursor, size):
+        return selectors.hot_page(cursor=cursor, size=size)
+
+    return render_feed(request, "square/home.html", None, context, pager)
 
 
 @require_GET

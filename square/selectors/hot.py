@@ -1,0 +1,101 @@
+"""推荐 Hot, served from a ranking taken at most once a minute.
+
+Ranking the week's posts (`feeds.feed_hot`) reads every post of the window — about
+220,000 at a million posts, 150–250 ms — and the tab is the home page. So the ids and
+scores of its first HOT_CACHED posts are kept in the cache, stored under the moment they
+were taken: a page is the next slice of that list (one query for its posts), and the
+cursor, which names the moment, finds the same list on later pages, so a scroll never
+shifts. Beyond the list, or once a ranking has left the cache, pages are cut by SQL
+from the same moment, as before. When the current ranking is a minute old, one request
+(a cache `add` is the lock) takes a new one while the others serve the old.
+"""
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from django.core.cache import cache
+from django.utils import timezone
+
+from square.models import Post
+from square.pagination import Page, score_cursor_decode, score_page
+from square.selectors.feeds import feed_hot, posts_for_display
+
+HOT_CACHED = 2000  # 100 pages of 20
+FRESH_SECONDS = 60
+KEEP_SECONDS = 15 * 60  # how long a scroll can go on in one ranking
+CURRENT_KEY = "square:hot:current"
+LOCK_KEY = "square:hot:taking"
+
+
+@dataclass(frozen=True)
+class HotRanking:
+    micros: int  # the ranking moment, as in the cursors
+    ids: tuple[int, ...]
+    scores: tuple[float, ...]
+
+    @property
+    def moment(self) -> datetime:
+        return datetime.fromtimestamp(self.micros / 1_000_000, tz=UTC)
+
+    @property
+    def complete(self) -> bool:
+        """The list holds every post of the window (nothing to fetch beyond it)."""
+        return len(self.ids) < HOT_CACHED
+
+    def cursor_at(self, index: int) -> str:
+        return f"{self.micros}_{self.scores[index]!r}_{self.ids[index]}"
+
+
+def _key(micros: int) -> str:
+    return f"square:hot:{micros}"
+
+
+def hot_ranking_take(now: datetime | None = None) -> HotRanking:
+    """Rank the window now and keep the head of it where pages read it."""
+    micros = int((now or timezone.now()).timestamp() * 1_000_000)
+    moment = datetime.fromtimestamp(micros / 1_000_000, tz=UTC)
+    rows = list(feed_hot(now=moment).values_list("pk", "score")[:HOT_CACHED])
+    ranking = HotRanking(micros, tuple(r[0] for r in rows), tuple(r[1] for r in rows))
+    cache.set(_key(micros), ranking, KEEP_SECONDS)
+    cache.set(CURRENT_KEY, micros, KEEP_SECONDS)
+    return ranking
+
+
+def hot_ranking_current() -> HotRanking:
+    """The ranking a first page shows: the cached one, taken anew by one request once
+    it is a minute old (or when there is none)."""
+    micros = cache.get(CURRENT_KEY)
+    ranking = cache.get(_key(micros)) if micros is not None else None
+    if ranking is None:
+        return hot_ranking_take()
+    age = timezone.now().timestamp() - ranking.micros / 1_000_000
+    if age >= FRESH_SECONDS and cache.add(LOCK_KEY, True, FRESH_SECONDS):
+        return hot_ranking_take()
+    return ranking
+
+
+def _posts(ids: list[int]) -> list[Post]:
+    """These posts in this order, with what a card shows; posts removed since the
+    ranking was taken are left out."""
+    qs = posts_for_display(Post.objects.published().filter(pk__in=ids))
+    found = {post.pk: post for post in qs}
+    return [found[pk] for pk in ids if pk in found]
+
+
+def hot_page(*, cursor: str | None, size: int) -> Page:
+    """One page of Hot after `cursor` (InvalidCursor if it is broken)."""
+    if cursor:
+        moment, _score, pk = score_cursor_decode(cursor)
+        ranking = cache.get(_key(int(cursor.split("_")[0])))
+        start = ranking.ids.index(pk) + 1 if ranking and pk in ranking.ids else None
+    else:
+        ranking, start = hot_ranking_current(), 0
+        moment = ranking.moment
+    if ranking is None or start is None:
+        return score_page(feed_hot(now=moment), cursor, size, now=moment)
+    ids = ranking.ids[start : start + size + 1]
+    if len(ids) <= size and not ranking.complete:  # the page runs past the cached head
+        return score_page(feed_hot(now=moment), cursor, size, now=moment)
+    has_next = len(ids) > size
+    next_cursor = ranking.cursor_at(start + size - 1) if has_next else None
+    return Page(items=_posts(list(ids[:size])), next_cursor=next_cursor)
