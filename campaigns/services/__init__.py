@@ -9,7 +9,8 @@ from campaigns.services.awards import (
 )
 from campaigns.services.close import campaign_close
 from campaigns.services.draws import draw_run
-from campaigns.services.entries import entries_recheck, entries_refresh_for_user, entry_refresh
+from campaigns.services.entries import entries_refresh_for_user, entry_refresh
+from campaigns.services.recheck import entries_recheck
 
 __all__ = [
     "award_disqualify",

@@ -17,7 +17,7 @@ from campaigns import draw
 from campaigns.models import Campaign, Entry, Snapshot
 from campaigns.selectors.ranking import ranking_compute
 from campaigns.services.audit import audit_record
-from campaigns.services.entries import entries_recheck
+from campaigns.services.recheck import entries_recheck
 from square.models import User
 
 

@@ -29,7 +29,8 @@ def _is_newcomer(author_id: int, campaign: Campaign) -> bool:
     return not earlier.exists()
 
 
-def _judge(post: Post, campaign: Campaign, author: User, flags: list) -> dict:
+def _judge(post: Post, campaign: Campaign, author: User, flags, *, newcomer=None) -> dict:
+    """The entry's fields for this post (`newcomer` when the caller knows it already)."""
     text = _text_as_of_end(post, campaign)
     verdict, reasons = rules.entry_verdict(
         campaign,
@@ -48,7 +49,7 @@ def _judge(post: Post, campaign: Campaign, author: User, flags: list) -> dict:
         "reasons": reasons,
         "counted_chars": verdict.counted,
         "distinct_chars": verdict.distinct,
-        "is_newcomer": _is_newcomer(post.author_id, campaign),
+        "is_newcomer": _is_newcomer(post.author_id, campaign) if newcomer is None else newcomer,
         "under_review": rules.integrity_reasons(flags)[1],
         "judged_at": timezone.now(),
     }
@@ -106,17 +107,4 @@ def entries_refresh_for_user(*, user: User) -> int:
     for entry in open_entries:
         entry_refresh(post=entry.post)
         count += 1
-    return count
-
-
-@transaction.atomic
-def entries_recheck(*, campaigns) -> int:
-    """Re-judge every entry of these open campaigns with `entry_refresh` (the service the
-    post hook uses), one post at a time — after staff changed the rules before the start,
-    or to repair. Returns how many entries there were."""
-    entries = Entry.objects.filter(campaign__in=campaigns)
-    count = entries.count()
-    posts = Post.objects.filter(pk__in=entries.values("post_id")).order_by("pk")
-    for post in posts.iterator(chunk_size=200):
-        entry_refresh(post=post)
     return count

@@ -9,7 +9,7 @@ from bench import generate, run, targets
 from bench import report as reporting
 from bench.presets import PRESETS
 from campaigns.models import Campaign, Entry
-from campaigns.services.entries import entries_recheck
+from campaigns.services.recheck import entries_recheck
 from square.models import Post, PostBand
 from square.services.counters import counters_rebuild
 from square.services.duplicates import duplicate_index_rebuild
