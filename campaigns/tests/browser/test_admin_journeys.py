@@ -1,0 +1,126 @@
+"""Staff in the Django admin, in a real browser: close an ended campaign, run its draws
+with an entropy value and publish, with the admin's own actions and buttons; the public
+results show the winners and how to verify them; the winner reads the voucher code and
+gives an address (journey 4). Staff without `campaigns.run_draw` never see the draw
+(journey 6).
+"""
+
+import hashlib
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import Page, expect
+
+from campaigns.models import Award, Campaign, ShippingAddress
+from campaigns.tests.browser.world import ended_campaign, staff
+from square.tests.browser.web import Web, t
+
+pytestmark = pytest.mark.browser
+
+ENTROPY = "00000000000000000001a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f7"
+ADDRESS = {
+    "Recipient": "韩梅梅",
+    "Phone": "+86 138 0000 2026",
+    "Address": "上海市浦东新区世纪大道 100 号 8 楼",
+    "Postcode": "200120",
+    "Country or region": "中国",
+}
+
+
+def to_changelist(page: Page) -> None:
+    page.locator("tr.model-campaign th a").click()
+    page.wait_for_url("**/admin/campaigns/campaign/")
+
+
+def confirm(page: Page, web: Web, name: str) -> None:
+    """Press the confirmation page's button; the campaign page then says it is done."""
+    web.shot(page, name)
+    page.locator("#operation-form input[type=submit]").click()
+    page.wait_for_url("**/change/")
+    expect(page.locator(".messagelist li.success")).to_have_count(1)
+
+
+def test_staff_close_draw_and_publish_and_the_winner_claims_the_prize(web):
+    campaign, mei = ended_campaign()
+    staff("ops", "close_campaign", "run_draw", "publish_results")
+    admin = web.log_in("ops", admin=True)
+    to_changelist(admin)
+    admin.locator(f"input.action-select[value='{campaign.pk}']").check()
+    admin.locator("select[name=action]").select_option("close_campaign")
+    admin.locator("button[name=index]").click()
+    expect(admin.locator(".campaign-operation")).to_have_count(1)
+    confirm(admin, web, "close")
+    assert Campaign.objects.get(pk=campaign.pk).status == Campaign.Status.CLOSED
+
+    # Not part of the journey: the hour until the public entropy exists goes by.
+    moment = timezone.now() - timedelta(seconds=1)
+    Campaign.objects.filter(pk=campaign.pk).update(entropy_not_before=moment)
+    admin.locator("a.op-draw").click()
+    admin.locator("#id_entropy").fill(ENTROPY)
+    confirm(admin, web, "draw")
+    admin.locator("a.op-publish").click()
+    confirm(admin, web, "publish")
+    campaign.refresh_from_db()
+    assert (campaign.status, campaign.entropy) == (Campaign.Status.PUBLISHED, ENTROPY)
+
+    results_show_winners_and_proof(web, campaign)
+    winner_claims(web, Award.objects.get(tier__campaign=campaign, tier__slug="top"))
+    assert Award.objects.get(tier__campaign=campaign, tier__slug="top").user == mei
+
+
+def results_show_winners_and_proof(web: Web, campaign: Campaign) -> None:
+    visitor = web.page()
+    visitor.goto(campaign.get_absolute_url())
+    visitor.locator(".camp-tabs").get_by_role("link", name=t("Results")).click()
+    expect(visitor.locator("#tier-top .who a")).to_have_accessible_name("韩梅梅")
+    lucky = Award.objects.get(tier__campaign=campaign, tier__slug="lucky")
+    expect(visitor.locator("#tier-lucky .camp-win-who a")).to_have_accessible_name(lucky.user.name)
+    proof = visitor.locator("#verify .camp-proof")
+    commitment = hashlib.sha256(bytes.fromhex(campaign.seed)).hexdigest()
+    for value in (commitment, campaign.seed, ENTROPY):
+        expect(proof.locator("code", has_text=value)).to_have_count(1)
+    expect(visitor.locator("#verify .camp-lists-table tbody tr")).to_have_count(4)
+    web.shot(visitor, "results")
+
+
+def winner_claims(web: Web, award: Award) -> None:
+    """The winner is told, reads the voucher code and gives the shipping address."""
+    winner = web.log_in(award.user.username)
+    expect(winner.locator(".bell [data-unread]")).to_be_visible()
+    winner.locator(".bell").click()
+    winner.locator(".notice-row.unread .notice-text > a").first.click()
+    winner.wait_for_url("**/me/rewards/")
+    reward = winner.locator(f"#award-{award.pk}")
+    expect(reward.locator(".voucher-code")).to_have_text(
+        award.items.get(prize__kind="voucher").code
+    )
+    form = reward.locator("form.reward-address")
+    for label, value in ADDRESS.items():
+        form.get_by_label(t(label), exact=True).fill(value)
+    web.shot(winner, "rewards")
+    form.get_by_role("button", name=t("Save the address")).click()
+    expect(winner.locator(".messages")).to_contain_text(t("Your shipping address is saved."))
+    saved = winner.locator(f"#award-{award.pk}")
+    expect(saved).to_contain_text(t("We have your address; the parcel has not been shipped yet."))
+    web.shot(winner, "address-saved")
+    assert ShippingAddress.objects.get(award=award).address == ADDRESS["Address"]
+
+
+def test_staff_without_the_draw_permission_do_not_see_the_draw(web):
+    campaign, _mei = ended_campaign()
+    staff("clerk", "close_campaign", "publish_results")
+    admin = web.log_in("clerk", admin=True)
+    to_changelist(admin)
+    actions = admin.locator("select[name=action] option").evaluate_all(
+        "options => options.map(o => o.value)"
+    )
+    assert "close_campaign" in actions and "publish_results" in actions
+    assert "run_draws" not in actions
+    web.shot(admin, "changelist")
+    admin.get_by_role("link", name=campaign.title).click()
+    expect(admin.locator("a.op-close")).to_have_count(1)
+    expect(admin.locator("a.op-publish")).to_have_count(1)
+    expect(admin.locator("a.op-draw")).to_have_count(0)
+    web.shot(admin, "change-page")
+    web.visit(admin, f"/admin/campaigns/campaign/{campaign.pk}/draw/", status=403)
