@@ -10,20 +10,29 @@ failures either: a success must not buy an attacker more guesses).
 
 The account is keyed by its case-folded username, whether or not such an account exists
 (so a refusal tells nothing about which names are taken). An IPv6 client is keyed by its
-/64 network, since one machine holds a whole /64. Behind the TLS proxy
-(`SECURE_PROXY_SSL_HEADER` set) the address is the last `X-Forwarded-For` entry, the
-one the proxy itself appended; a client can only prepend entries of its own.
+/64 network, since one machine holds a whole /64. Behind `SQUARE_TRUSTED_PROXY_HOPS`
+proxies the address is the `X-Forwarded-For` entry that many from the end: the one the
+outermost trusted proxy appended; a client can only prepend entries of its own.
+
+When the shared cache fails, the counting goes on in this process (`ratelimit.LOCAL`)
+and the failure is logged: logins keep working, and guessing stays limited — per
+process instead of across the site — until the cache is back (docs/security.md).
 """
 
-import contextlib
 import hashlib
 import ipaddress
+import logging
 import math
 import time
+from functools import wraps
 
 from django.conf import settings
 from django.core.cache import cache
 from django.utils.translation import ngettext
+
+from square.ratelimit import LOCAL
+
+logger = logging.getLogger(__name__)
 
 MAX_FAILURES = 5
 WINDOW_SECONDS = 15 * 60
@@ -31,11 +40,16 @@ _PREFIX = "square:login"
 
 
 def client_ip(request) -> str:
-    """The address failures are counted under (an IPv6 address as its /64 network)."""
+    """The client's address, as every per-address limit counts it (an IPv6 address as
+    its /64 network): REMOTE_ADDR, or behind `SQUARE_TRUSTED_PROXY_HOPS` proxies the
+    `X-Forwarded-For` entry that many from the end. A header with fewer entries did not
+    pass through every proxy, so it is not trusted and REMOTE_ADDR counts."""
     address = request.META.get("REMOTE_ADDR", "") or ""
+    hops = settings.SQUARE_TRUSTED_PROXY_HOPS
     forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    if settings.SECURE_PROXY_SSL_HEADER and forwarded:
-        address = forwarded.split(",")[-1].strip()
+    entries = [entry.strip() for entry in forwarded.split(",")] if forwarded else []
+    if hops and len(entries) >= hops:
+        address = entries[-hops]
     try:
         ip = ipaddress.ip_address(address)
     except ValueError:
@@ -56,25 +70,51 @@ def _now() -> float:
     return time.time()
 
 
-def _count(key: str) -> int:
-    """Add one to `key`'s window (starting it if there is none); the new count."""
-    if cache.add(key, 1, timeout=WINDOW_SECONDS):
-        cache.set(f"{key}:since", _now(), timeout=WINDOW_SECONDS)
+def _start(store, key: str) -> int:
+    store.set(key, 1, timeout=WINDOW_SECONDS)
+    store.set(f"{key}:since", _now(), timeout=WINDOW_SECONDS)
+    return 1
+
+
+def _count(store, key: str) -> int:
+    """Add one to `key`'s window (starting it if there is none); the new count.
+
+    A count of 1 from `incr` is a window without a failure in it (a success taken back,
+    or a Redis key re-created without expiry after it expired, see
+    `ratelimit.count_in`): the window starts at this failure."""
+    if store.add(key, 1, timeout=WINDOW_SECONDS):
+        store.set(f"{key}:since", _now(), timeout=WINDOW_SECONDS)
         return 1
     try:
-        return cache.incr(key)
+        count = store.incr(key)
     except ValueError:  # expired between add and incr: a new window
-        cache.set(key, 1, timeout=WINDOW_SECONDS)
-        cache.set(f"{key}:since", _now(), timeout=WINDOW_SECONDS)
-        return 1
+        return _start(store, key)
+    return _start(store, key) if count == 1 else count
 
 
-def _wait(key: str) -> int:
-    since = cache.get(f"{key}:since", _now())
+def _wait(store, key: str) -> int:
+    since = store.get(f"{key}:since", _now())
     return max(math.ceil(since + WINDOW_SECONDS - _now()), 1)
 
 
-def attempt_begin(*, username: str, ip: str) -> int:
+def _shared_or_local(function):
+    """Run `function` with the shared cache; if the cache fails, log it and run it with
+    this process's own store instead, so a cache outage neither stops logins nor lifts
+    the limit."""
+
+    @wraps(function)
+    def wrapped(**kwargs):
+        try:
+            return function(cache, **kwargs)
+        except Exception:  # any backend's error: the cache, not the login, is broken
+            logger.error("Login throttle counted in this process: the cache failed", exc_info=True)
+            return function(LOCAL, **kwargs)
+
+    return wrapped
+
+
+@_shared_or_local
+def attempt_begin(store, *, username: str, ip: str) -> int:
     """Count a login attempt against the account and the address before the password
     is checked; return 0 when it may go ahead, else the seconds until one may.
 
@@ -83,23 +123,28 @@ def attempt_begin(*, username: str, ip: str) -> int:
     changes nothing: the window still ends `WINDOW_SECONDS` after its first failure."""
     wait = 0
     for key in _keys(username, ip):
-        if _count(key) > MAX_FAILURES:
-            wait = max(wait, _wait(key))
+        if _count(store, key) > MAX_FAILURES:
+            wait = max(wait, _wait(store, key))
     return wait
 
 
-def attempt_succeeded(*, username: str, ip: str) -> None:
+@_shared_or_local
+def attempt_succeeded(store, *, username: str, ip: str) -> None:
     """The password was right: take the attempt back, so a success is not counted."""
     for key in _keys(username, ip):
-        with contextlib.suppress(ValueError):  # the window ended meanwhile
-            cache.decr(key)
+        try:
+            if store.decr(key) < 0:  # Redis re-created a key that had just expired
+                store.delete(key)
+        except ValueError:  # the window ended meanwhile
+            pass
 
 
-def seconds_locked(*, username: str, ip: str) -> int:
+@_shared_or_local
+def seconds_locked(store, *, username: str, ip: str) -> int:
     """0 when a login may be tried; else how many seconds until it may (no counting)."""
     keys = _keys(username, ip)
-    counts = cache.get_many(keys)
-    return max((_wait(k) for k in keys if counts.get(k, 0) >= MAX_FAILURES), default=0)
+    counts = store.get_many(keys)
+    return max((_wait(store, k) for k in keys if counts.get(k, 0) >= MAX_FAILURES), default=0)
 
 
 def locked_message(seconds: int) -> str:

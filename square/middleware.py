@@ -1,16 +1,29 @@
-"""Refuse requests whose URL carries a NUL character, before any view or query runs.
+"""Answers the views leave to one place: NUL in an address (400), the expected failures
+of any view (400, 429), the database going away (503), and a header for every response.
 
-PostgreSQL cannot store or even compare text containing NUL (it raises DataError), so a
-`%00` in a path or query string would otherwise turn into a 500 wherever the value
-reaches a lookup. Forms already refuse NUL in submitted fields with a message.
+RejectNulMiddleware: PostgreSQL cannot store or even compare text containing NUL (it
+raises DataError), so a `%00` in a path or query string would otherwise turn into a 500
+wherever the value reaches a lookup. Forms already refuse NUL in submitted fields.
 """
 
-from django.http import JsonResponse
+import logging
+
+from django.conf import settings
+from django.db import InterfaceError, OperationalError
+from django.http import HttpResponse, JsonResponse
+from django.middleware.csp import get_nonce
+from django.middleware.csrf import get_token
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
 from square.pagination import InvalidCursor
 from square.ratelimit import RateLimited
+
+logger = logging.getLogger(__name__)
+
+# Seconds a client is asked to wait before trying again after a 503.
+RETRY_AFTER_SECONDS = 30
 
 
 class RejectNulMiddleware:
@@ -52,3 +65,60 @@ class PoliteErrorsMiddleware:
         if wants_json(request):
             return JsonResponse({"error": message}, status=status)
         return render(request, "square/error.html", {"message": message}, status=status)
+
+
+class DatabaseUnavailableMiddleware:
+    """The database went away (restarting, failing over, unreachable, the pool empty):
+    answer 503 with `Retry-After` and a page in the site's layout, not a 500 traceback.
+
+    The page is rendered without the request's context processors and without the
+    session or the user (each would query the database that just failed); the header
+    shows the logged-out links. The transaction of the failed request was rolled back
+    by its `atomic` block, and Django drops the broken connection at the end of the
+    request, so the next request gets a fresh one."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, OperationalError | InterfaceError):
+            return None
+        logger.error(
+            "Database unavailable: %s %s answered 503",
+            request.method,
+            request.path,
+            exc_info=exception,
+        )
+        message = _(
+            "Square cannot reach its database for a moment. Please try again in a minute; "
+            "if you were sending something, it may not have been saved."
+        )
+        if wants_json(request):
+            response = JsonResponse({"error": message}, status=503)
+        else:
+            context = {
+                "message": message,
+                "request": request,
+                "csrf_token": get_token(request),
+                "csp_nonce": get_nonce(request),
+            }
+            response = HttpResponse(render_to_string("503.html", context), status=503)
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
+
+
+class PermissionsPolicyMiddleware:
+    """`Permissions-Policy` on every response: the browser features no page uses
+    (camera, microphone, geolocation, …) are off for the site and anything it embeds.
+    WhiteNoise answers static files before this runs; settings give it the same header."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.headers.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
+        return response

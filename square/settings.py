@@ -47,6 +47,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "square.middleware.PermissionsPolicyMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -57,6 +58,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "square.middleware.PoliteErrorsMiddleware",
+    "square.middleware.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "square.urls"
@@ -224,6 +226,8 @@ SQUARE_RATE_LIMITS = {
     "like": (env.int("SQUARE_RATE_LIKES_PER_HOUR", default=300), 3600),
     "follow": (env.int("SQUARE_RATE_FOLLOWS_PER_HOUR", default=100), 3600),
     "report": (env.int("SQUARE_RATE_REPORTS_PER_HOUR", default=20), 3600),
+    # Per client address (square.login_throttle.client_ip), not per user: new accounts.
+    "signup": (env.int("SQUARE_RATE_SIGNUPS_PER_HOUR", default=5), 3600),
 }
 # A live campaign's leaderboard is recomputed in the background at most once per this
 # many seconds after entries or interactions change (pages read it from the cache).
@@ -250,16 +254,39 @@ SECURE_CSP = {
 
 # Transport security: on by default whenever DEBUG is off.
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
-SECURE_PROXY_SSL_HEADER = (
-    ("HTTP_X_FORWARDED_PROTO", "https") if env.bool("BEHIND_TLS_PROXY", default=False) else None
-)
+BEHIND_TLS_PROXY = env.bool("BEHIND_TLS_PROXY", default=False)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_TLS_PROXY else None
+# How many proxies in front of the app servers append to X-Forwarded-For (a TLS proxy: 1;
+# a CDN and then a proxy: 2). The client's address is the entry that many from the end;
+# 0 trusts no header and counts REMOTE_ADDR. Login throttle and sign-up limit use it.
+SQUARE_TRUSTED_PROXY_HOPS = env.int("SQUARE_TRUSTED_PROXY_HOPS", default=int(BEHIND_TLS_PROXY))
+if SQUARE_TRUSTED_PROXY_HOPS < 0:
+    raise ImproperlyConfigured("SQUARE_TRUSTED_PROXY_HOPS must be 0 or more.")
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31_536_000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=not DEBUG)
 SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=not DEBUG)
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)
 CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)
+# No script reads the CSRF cookie (forms carry the token; square.js sends the form).
+CSRF_COOKIE_HTTPONLY = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Browser features no page of the site uses, switched off for it and anything it embeds
+# (square.middleware.PermissionsPolicyMiddleware; WhiteNoise's static files too).
+PERMISSIONS_POLICY = ", ".join(
+    f"{feature}=()"
+    for feature in (
+        "accelerometer", "autoplay", "camera", "display-capture", "geolocation",
+        "gyroscope", "magnetometer", "microphone", "midi", "payment", "usb",
+    )
+)  # fmt: skip
+
+
+def _static_headers(headers, path, url):
+    headers["Permissions-Policy"] = PERMISSIONS_POLICY
+
+
+WHITENOISE_ADD_HEADERS_FUNCTION = _static_headers
 
 LOGGING = {
     "version": 1,

@@ -132,9 +132,11 @@ def award_mark(*, award: Award, status: str, actor=None, now=None) -> Award:
 @transaction.atomic
 def shipping_address_save(*, award: Award, user, **fields) -> ShippingAddress:
     """The winner (only they) gives or corrects the address for their parcel, until it
-    has been shipped."""
+    has been shipped. The award is read again, locked: the caller's copy may be older
+    than a delivery staff just marked, and two saves at once must not interleave."""
     if award.user_id != user.pk:
         raise PermissionDenied(_("This is not your award."))
+    award = Award.objects.select_for_update().get(pk=award.pk)
     if award.status in (Award.Status.DELIVERED, Award.Status.REVOKED):
         raise ValidationError(_("This parcel can no longer be redirected."))
     values = {k: (fields.get(k) or "").strip() for k in ADDRESS_FIELDS}

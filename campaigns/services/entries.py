@@ -64,6 +64,10 @@ def entry_refresh(*, post: Post) -> list[Entry]:
     if not campaigns:
         return []
     post = Post.objects.select_related("author").get(pk=post.pk)
+    # One author's entries are judged one transaction at a time (the author's row lock,
+    # which post_create holds already): two of their posts changing at once would each
+    # see only their own verdict, and both be marked the first valid entry.
+    User.objects.select_for_update().filter(pk=post.author_id).exists()
     touched = []
     found = integrity_state(post_ids=[post.pk]).get(post.pk)
     flags = found.flags if found else ()

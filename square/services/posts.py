@@ -97,16 +97,44 @@ def post_create(
     body = post_body_clean(body)
     processed = _process_images(images)
     post = Post.objects.create(author=author, body=body, created_at=created_at or timezone.now())
-    for position, image in enumerate(processed):
-        PostImage.objects.create(
-            post=post, position=position, image=image.image, thumbnail=image.thumbnail
-        )
-    hashtags_attach(post=post)
-    _mentions_set(post)
-    User.objects.filter(pk=author.pk).update(post_count=F("post_count") + 1)
-    duplicate_check(post=post)
-    hooks.post_changed(post=post)
+    stored: list = []
+    try:
+        _images_store(post, processed, stored)
+        hashtags_attach(post=post)
+        _mentions_set(post)
+        User.objects.filter(pk=author.pk).update(post_count=F("post_count") + 1)
+        duplicate_check(post=post)
+        hooks.post_changed(post=post)
+    except Exception:
+        _files_remove(stored)  # the rows roll back with the transaction; files would stay
+        raise
     return post
+
+
+def _files_remove(files: list) -> None:
+    for file in files:
+        try:
+            file.storage.delete(file.name)
+        except Exception:  # keep the error that stopped the post, not this one
+            logger.exception("Could not remove %s after a post failed", file.name)
+
+
+def _images_store(post: Post, processed: list, stored: list) -> None:
+    """Write each image, its thumbnail and its row, listing the files in `stored` as they
+    are written. A storage failure (a full disk, the bucket unreachable) is a form error,
+    not a 500; post_create then removes the files already written."""
+    try:
+        for position, image in enumerate(processed):
+            row = PostImage(post=post, position=position)
+            for file, content in ((row.image, image.image), (row.thumbnail, image.thumbnail)):
+                file.save(content.name, content, save=False)
+                stored.append(file)
+            row.save()
+    except OSError as exc:
+        logger.error("Storing the images of a post by user %s failed: %s", post.author_id, exc)
+        message = _("The images could not be stored just now, so nothing was posted. "
+                    "Please try again in a few minutes.")  # fmt: skip
+        raise ValidationError({"images": message}) from exc
 
 
 def _insert_plain_repost(author: User, original: Post) -> tuple[Post, bool]:

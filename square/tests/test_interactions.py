@@ -1,12 +1,11 @@
-"""Likes and follows: one per pair (by constraint), exact counters, concurrency on PostgreSQL."""
-
-import threading
+"""Likes and follows: one per pair (by constraint), exact counters. Simultaneous likes on
+PostgreSQL: test_concurrency.py."""
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, connections
+from django.db import IntegrityError
 
-from square.models import Follow, Like, Post, User
+from square.models import Follow, Like
 from square.services.interactions import follow_create, follow_delete, like_create, like_delete
 from square.services.posts import post_delete
 from square.tests.factories import PostFactory, ServicePostFactory, UserFactory
@@ -64,31 +63,3 @@ def test_no_self_follow_in_the_service_or_the_database():
         follow_create(follower=alice, followee=alice)
     with pytest.raises(IntegrityError):
         Follow.objects.create(follower=alice, followee=alice)
-
-
-@pytest.mark.django_db(transaction=True)
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs real concurrent writers")
-def test_fifty_simultaneous_likes_count_fifty():
-    post = PostFactory()
-    fans = [UserFactory() for _ in range(50)]
-    barrier = threading.Barrier(len(fans))
-    errors: list[BaseException] = []
-
-    def like(fan: User) -> None:
-        try:
-            barrier.wait()
-            like_create(user=fan, post=post)
-            like_create(user=fan, post=post)  # a double click changes nothing
-        except BaseException as exc:  # reported below, not lost in the thread
-            errors.append(exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=like, args=(fan,)) for fan in fans]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert errors == []
-    assert Post.objects.get(pk=post.pk).like_count == 50
-    assert Like.objects.filter(post=post).count() == 50

@@ -206,7 +206,7 @@ def test_failures_on_the_admin_and_the_site_count_together(client, user):
     ],
 )
 def test_client_ip(settings, proxy, meta, expected):
-    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if proxy else None
+    settings.SQUARE_TRUSTED_PROXY_HOPS = 1 if proxy else 0
     request = RequestFactory().get("/", **meta)
     if not meta.get("REMOTE_ADDR"):
         request.META["REMOTE_ADDR"] = ""
@@ -214,7 +214,7 @@ def test_client_ip(settings, proxy, meta, expected):
 
 
 def test_behind_the_proxy_a_client_cannot_spread_its_failures(client, settings, user):
-    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    settings.SQUARE_TRUSTED_PROXY_HOPS = 1
     UserFactory(username="carol")
     for n in range(MAX_FAILURES):
         attempt(client, username=f"guess{n}", ip="10.0.0.2",

@@ -8,33 +8,55 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from square import selectors
 from square.forms import LoginForm, ProfileForm, SignupForm
+from square.login_throttle import client_ip
 from square.models import User
 from square.pagination import keyset_page
+from square.ratelimit import RateLimited, rate_limit_hit, rate_limit_undo
 from square.services.accounts import profile_update, user_create
 from square.views.common import form_errors, next_url, render_feed
 
 
+def _signup_limited(limit: int) -> str:
+    return ngettext(
+        "Too many new accounts from your network: at most %(limit)d an hour. "
+        "Please try again later.",
+        "Too many new accounts from your network: at most %(limit)d an hour. "
+        "Please try again later.",
+        limit,
+    ) % {"limit": limit}
+
+
 @require_http_methods(["GET", "POST"])
 def signup(request):
+    """Sign-up, at most `SQUARE_RATE_LIMITS["signup"]` accounts an hour per client
+    address (counted only for forms that would create one; a refusal is a 429)."""
     if request.user.is_authenticated:
         return redirect("home")
     form = SignupForm(request.POST or None)
+    status = 200
     if request.method == "POST" and form.is_valid():
+        address = client_ip(request)
         try:
+            rate_limit_hit(action="signup", address=address)
             user = user_create(
                 username=form.cleaned_data["username"], password=form.cleaned_data["password1"]
             )
+        except RateLimited as exc:
+            form.add_error(None, _signup_limited(exc.limit))
+            status = 429
         except ValidationError as exc:
+            rate_limit_undo(action="signup", address=address)
             form_errors(form, exc, "username")
         else:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(request, _("Welcome to Square, %(name)s!") % {"name": user.username})
             return redirect("home")
-    return render(request, "registration/signup.html", {"form": form})
+    return render(request, "registration/signup.html", {"form": form}, status=status)
 
 
 class LoginView(auth_views.LoginView):
