@@ -113,11 +113,15 @@ def _with_pick(qs: QuerySet, now) -> QuerySet:
         .annotate(n=Count("pk"))
         .values("n")
     )
+    # `pick_better` is counted only for winners' entries: the database skips the
+    # subquery in the other branch, and while nobody holds a featured slot (the whole
+    # live campaign) a card's badge would otherwise rank all of its author's entries.
+    better_count = Coalesce(Subquery(better, output_field=IntegerField()), Value(0))
     return qs.annotate(
         pick_score=_score(),
         pick_at=F("post__created_at"),
         pick_winner=Exists(winner),
-        pick_better=Coalesce(Subquery(better, output_field=IntegerField()), Value(0)),
+        pick_better=Case(When(pick_winner=True, then=better_count), default=Value(0)),
     )
 
 
