@@ -122,6 +122,16 @@ if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
     CACHES["default"].setdefault("OPTIONS", {}).update(
         {"socket_connect_timeout": 1, "socket_timeout": 1}
     )
+# Rendered pieces of post cards ({% cache %} in square/components.html), in each
+# process's own memory: they are keyed by everything they show (post version, author
+# name, language), so no server can serve another's stale copy, and a card costs no
+# network round trip.
+CACHES["template_fragments"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "square-fragments",
+    "TIMEOUT": 3600,
+    "OPTIONS": {"MAX_ENTRIES": 20000},
+}
 # Sessions live in the database; with a shared cache they are read through it. (Not
 # with a per-process cache: a logout would stay unknown to the other processes.)
 SESSION_ENGINE = (

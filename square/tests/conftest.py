@@ -1,7 +1,7 @@
 from pathlib import Path
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import caches
 from django.utils import translation
 
 from square.tests.factories import PASSWORD, UserFactory, image_bytes, moderator_user, upload
@@ -19,10 +19,12 @@ def media_root(settings, tmp_path):
 
 @pytest.fixture(autouse=True)
 def _clear_cache():
-    """Trending topics are cached; no test may see another's."""
-    cache.clear()
+    """Trending topics and card fragments are cached; no test may see another's."""
+    for each in caches.all():
+        each.clear()
     yield
-    cache.clear()
+    for each in caches.all():
+        each.clear()
 
 
 @pytest.fixture
