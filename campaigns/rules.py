@@ -11,6 +11,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from square import text as square_text
 from square.text import Kind
@@ -45,6 +46,9 @@ CJK_RANGES = (
 )
 
 
+# Characters are classified once per process (a few thousand distinct ones in practice):
+# judging every entry of a large campaign at its close spent most of its time here.
+@lru_cache(maxsize=65536)
 def is_cjk(char: str) -> bool:
     """A character that counts as one 字 on its own: a CJK letter, or 〇."""
     if char == "〇":
@@ -54,11 +58,23 @@ def is_cjk(char: str) -> bool:
     return in_range and unicodedata.category(char).startswith("L")
 
 
+@lru_cache(maxsize=65536)
 def _is_invisible(char: str) -> bool:
     category = unicodedata.category(char)
     if category == "Cc":
         return char not in LINE_BREAKS
     return category in {"Cf", "Mn", "Me"}
+
+
+CJK, WORD, BREAK = 0, 1, 2
+
+
+@lru_cache(maxsize=65536)
+def _unit_kind(char: str) -> int:
+    """CJK (a unit alone), WORD (part of a word of letters and digits) or BREAK."""
+    if is_cjk(char):
+        return CJK
+    return WORD if unicodedata.category(char)[0] in "LN" else BREAK
 
 
 def _glued_tag_length(value: str, tags: Iterable[str]) -> int | None:
@@ -97,14 +113,15 @@ def units(text: str, tags: Iterable[str] = ()) -> list[str]:
     cleaned = "".join(c for c in cleaned if not _is_invisible(c))
     found, word = [], []
     for char in cleaned:
-        if is_cjk(char) or unicodedata.category(char)[0] not in "LN":
-            if word:
-                found.append("".join(word))
-                word = []
-            if is_cjk(char):
-                found.append(char)
-        else:
+        kind = _unit_kind(char)
+        if kind == WORD:
             word.append(char)
+            continue
+        if word:
+            found.append("".join(word))
+            word = []
+        if kind == CJK:
+            found.append(char)
     if word:
         found.append("".join(word))
     return found
@@ -141,7 +158,8 @@ class TextVerdict:
 def judge_text(text: str, *, tags: Iterable[str], min_chars: int, min_distinct: int) -> TextVerdict:
     """The text rules with every figure, for services that store them."""
     tags = tuple(tags)
-    counted, distinct = counted_length(text, tags), distinct_count(text, tags)
+    found = units(text, tags)
+    counted, distinct = len(found), len({u.casefold() for u in found})
     reasons = []
     if not carries_tag(text, tags):
         reasons.append(MISSING_HASHTAG)
