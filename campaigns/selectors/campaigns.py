@@ -3,12 +3,12 @@ and the entries behind the badges on post cards."""
 
 from dataclasses import dataclass
 
-from django.core.cache import cache
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from campaigns.models import Campaign, Entry
 from campaigns.selectors.ranking import LIVE_CACHE_SECONDS, Standing, live_board, live_standing
+from square.caching import cached_value
 from square.models import Post, User
 from square.selectors import posts_for_display
 
@@ -36,7 +36,7 @@ def campaign_figures(*, campaign: Campaign) -> dict:
             newcomers=Count("author", distinct=True, filter=Q(is_newcomer=True)),
         )
 
-    return cache.get_or_set(f"campaigns:figures:{campaign.pk}", count, LIVE_CACHE_SECONDS)
+    return cached_value(f"campaigns:figures:{campaign.pk}", count, fresh=LIVE_CACHE_SECONDS)
 
 
 def new_voices(*, campaign: Campaign) -> QuerySet:

@@ -3,11 +3,11 @@
 
 from datetime import timedelta
 
-from django.core.cache import cache
 from django.utils import timezone
 
 from campaigns.models import Campaign
 from campaigns.selectors.campaigns import new_voices
+from square.caching import cached_value
 from square.models import Post, User
 
 CURRENT_CACHE_SECONDS = 60
@@ -33,7 +33,7 @@ def current_campaigns() -> list[Campaign]:
             .order_by("-starts_at")
         )
 
-    return cache.get_or_set(CURRENT_KEY, load, CURRENT_CACHE_SECONDS)
+    return cached_value(CURRENT_KEY, load, fresh=CURRENT_CACHE_SECONDS)
 
 
 def live_campaigns(now=None) -> list[Campaign]:

@@ -8,7 +8,6 @@ ahead, the award not revoked):
 Both are marked on their cards. Every read here is a fixed number of queries.
 """
 
-from django.core.cache import cache
 from django.db.models import (
     BooleanField,
     Case,
@@ -29,6 +28,7 @@ from django.utils import timezone
 
 from campaigns.models import Award, AwardItem, Campaign, Entry, Prize
 from campaigns.selectors.pages import NEW_VOICES_AFTER_END
+from square.caching import cached_value
 from square.models import Post
 
 PICKS_PER_WINNER = 5
@@ -174,7 +174,7 @@ def home_campaigns(now=None) -> list[Campaign]:
             .order_by("-starts_at", "-pk")
         )
 
-    return cache.get_or_set(HOME_KEY, load, HOME_CACHE_SECONDS)
+    return cached_value(HOME_KEY, load, fresh=HOME_CACHE_SECONDS)
 
 
 def featured_home_items(*, campaign_ids, now=None) -> list[AwardItem]:

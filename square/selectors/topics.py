@@ -2,11 +2,11 @@
 
 from datetime import timedelta
 
-from django.core.cache import cache
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from square import text
+from square.caching import cached_value
 from square.models import Hashtag, Post, PostHashtag
 from square.selectors.feeds import posts_for_display
 
@@ -26,16 +26,13 @@ def topic_stats(*, hashtag: Hashtag) -> dict:
     The post count is the tag's exact counter; distinct authors need a scan of the
     tag's links, so that number is cached briefly rather than counted on every view.
     """
+
+    def count() -> int:
+        links = PostHashtag.objects.filter(hashtag=hashtag, post__status=Post.Status.PUBLISHED)
+        return links.values("author").distinct().count()
+
     key = f"square:topic-authors:{hashtag.pk}"
-    authors = cache.get(key)
-    if authors is None:
-        authors = (
-            PostHashtag.objects.filter(hashtag=hashtag, post__status=Post.Status.PUBLISHED)
-            .values("author")
-            .distinct()
-            .count()
-        )
-        cache.set(key, authors, TRENDING_CACHE_SECONDS)
+    authors = cached_value(key, count, fresh=TRENDING_CACHE_SECONDS)
     return {"posts": hashtag.post_count, "authors": authors}
 
 
@@ -60,15 +57,14 @@ def search_hashtags(*, query: str, limit: int = 10) -> list[Hashtag]:
 
 def trending_tags(*, hours: int, limit: int = 10) -> list[dict]:
     """The tags used by the most distinct authors in the last `hours` (cached briefly)."""
-    key = f"square:trending:{hours}:{limit}"
-    rows = cache.get(key)
-    if rows is None:
+
+    def count() -> list[dict]:
         since = timezone.now() - timedelta(hours=hours)
-        rows = list(
+        return list(
             PostHashtag.objects.filter(Q(created_at__gte=since), post__status=Post.Status.PUBLISHED)
             .values("hashtag__key", "hashtag__display")
             .annotate(authors=Count("author", distinct=True), posts=Count("post", distinct=True))
             .order_by("-authors", "-posts", "hashtag__key")[:limit]
         )
-        cache.set(key, rows, TRENDING_CACHE_SECONDS)
-    return rows
+
+    return cached_value(f"square:trending:{hours}:{limit}", count, fresh=TRENDING_CACHE_SECONDS)
