@@ -3,6 +3,7 @@ so views never build queries and a page costs a bounded number of them."""
 
 from square.selectors.comments import comment_location, comment_thread, post_comments
 from square.selectors.feeds import (
+    cards_prefetch,
     feed_following,
     feed_hot,
     feed_latest,
@@ -26,6 +27,7 @@ from square.selectors.topics import (
 )
 
 __all__ = [
+    "cards_prefetch",
     "comment_location",
     "comment_thread",
     "feed_following",

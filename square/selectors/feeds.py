@@ -16,6 +16,7 @@ from django.db.models import (
     Q,
     QuerySet,
     Value,
+    prefetch_related_objects,
 )
 from django.db.models.functions import Power
 from django.utils import timezone
@@ -32,21 +33,25 @@ def fetch_mode():
 
 
 def posts_for_display(qs: QuerySet) -> QuerySet:
-    """Add what a post card shows: author, images and mentions, and the same for the
-    original of a repost (5 queries a page, however many posts)."""
+    """Add what a post card needs in its own query: the author, and the original of a
+    repost with its author. Images and mentions come after the page is cut, for the
+    page's posts and their originals together (`cards_prefetch`)."""
+    return qs.select_related("author", "repost_of", "repost_of__author").fetch_mode(fetch_mode())
+
+
+def cards_prefetch(posts: list[Post]) -> list[Post]:
+    """Images and @mentions of these posts and of the originals they repost or quote:
+    two queries for the whole page (four, when each level was prefetched apart)."""
     mode = fetch_mode()
     images = PostImage.objects.order_by("position").fetch_mode(mode)
     mentioned = User.objects.only("id", "username").fetch_mode(mode)
-    return (
-        qs.select_related("author", "repost_of", "repost_of__author")
-        .prefetch_related(
-            Prefetch("images", queryset=images),
-            Prefetch("mentions", queryset=mentioned),
-            Prefetch("repost_of__images", queryset=images),
-            Prefetch("repost_of__mentions", queryset=mentioned),
-        )
-        .fetch_mode(mode)
+    originals = [p.repost_of for p in posts if p.repost_of_id and p.repost_of is not None]
+    prefetch_related_objects(
+        [*posts, *originals],
+        Prefetch("images", queryset=images),
+        Prefetch("mentions", queryset=mentioned),
     )
+    return posts
 
 
 def _shown(qs: QuerySet) -> QuerySet:
@@ -135,6 +140,8 @@ def post_visible_to(*, pk: int, viewer) -> Post | None:
     live_flags = DuplicateFlag.objects.filter(post=OuterRef("pk")).exclude(status="cleared")
     findings = Exists(live_flags) | Exists(Appeal.objects.filter(post=OuterRef("pk")))
     post = posts_for_display(Post.objects.filter(pk=pk)).annotate(has_findings=findings).first()
+    if post is not None:
+        cards_prefetch([post])
     if post is None or post.is_published:
         return post
     is_staff = bool(viewer and viewer.is_authenticated and viewer.is_staff)

@@ -30,6 +30,7 @@ def render_feed(request, template: str, qs, context: dict, pager=keyset_page):
     the badges apps put on the cards (campaign entries) one more.
     """
     page = pager(qs, request.GET.get("cursor"), settings.SQUARE_FEED_PAGE_SIZE)
+    selectors.cards_prefetch(page.items)
     context = {
         **context,
         "page": page,
