@@ -14,7 +14,9 @@ from campaigns.selectors import (
     live_board,
     live_standing,
     my_standing,
-    new_voices,
+)
+from campaigns.selectors import (
+    new_voices_page as voices_page,
 )
 from campaigns.selectors.pages import campaign_public, users_by_id
 from square.views.common import render_feed
@@ -87,4 +89,8 @@ def leaderboard(request, slug: str):
 def new_voices_page(request, slug: str):
     campaign = _or_404(campaign_public(slug=slug))
     context = {"campaign": campaign, "phase": campaign.phase(), "mark_new": True}
-    return render_feed(request, "campaigns/new_voices.html", new_voices(campaign=campaign), context)
+
+    def pager(_qs, cursor, size):
+        return voices_page(campaign=campaign, cursor=cursor, size=size)
+
+    return render_feed(request, "campaigns/new_voices.html", None, context, pager)

@@ -8,6 +8,7 @@ from campaigns.selectors.campaigns import (
     entries_for_posts,
     my_standing,
     new_voices,
+    new_voices_page,
 )
 from campaigns.selectors.ranking import (
     LiveBoard,
@@ -29,5 +30,6 @@ __all__ = [
     "live_standing",
     "my_standing",
     "new_voices",
+    "new_voices_page",
     "ranking_compute",
 ]

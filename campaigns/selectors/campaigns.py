@@ -10,7 +10,8 @@ from campaigns.models import Campaign, Entry
 from campaigns.selectors.ranking import LIVE_CACHE_SECONDS, Standing, live_board, live_standing
 from square.caching import cached_value
 from square.models import Post, User
-from square.selectors import posts_for_display
+from square.pagination import Page, keyset_page
+from square.selectors import fetch_mode, posts_for_display
 
 
 def campaign_list() -> list[Campaign]:
@@ -39,12 +40,27 @@ def campaign_figures(*, campaign: Campaign) -> dict:
     return cached_value(f"campaigns:figures:{campaign.pk}", count, fresh=LIVE_CACHE_SECONDS)
 
 
+def new_voice_entries(*, campaign: Campaign) -> QuerySet:
+    """Each newcomer's first valid entry: a stored flag (`Entry.first_valid`) with a
+    partial index on (campaign, -posted_at), so nobody's entries are searched per view."""
+    return Entry.objects.filter(campaign=campaign, first_valid=True, is_newcomer=True)
+
+
 def new_voices(*, campaign: Campaign) -> QuerySet:
-    """新年新声: newcomers' first valid entries as posts, newest first (keyset-ready).
-    The first entry is a stored flag (`Entry.first_valid`, partial index), so the page
-    does not search each newcomer's entries on every view."""
-    ids = Entry.objects.filter(campaign=campaign, first_valid=True, is_newcomer=True)
-    return posts_for_display(Post.objects.filter(pk__in=ids.values("post_id")).newest_first())
+    """新年新声: newcomers' first valid entries as posts, newest first."""
+    ids = new_voice_entries(campaign=campaign).values("post_id")
+    return posts_for_display(Post.objects.filter(pk__in=ids).newest_first())
+
+
+def new_voices_page(*, campaign: Campaign, cursor: str | None, size: int) -> Page:
+    """One page of New Voices, newest first. Cut from the entries' partial index (an
+    entry's posting time is its post's creation time), then the page's posts by id:
+    ordering the posts themselves made the database fetch and sort every new voice —
+    15,665 in the 1m benchmark — on each view."""
+    card = ("post__author", "post__repost_of", "post__repost_of__author")
+    entries = new_voice_entries(campaign=campaign).select_related(*card).fetch_mode(fetch_mode())
+    page = keyset_page(entries, cursor, size, time_field="posted_at")
+    return Page(items=[entry.post for entry in page.items], next_cursor=page.next_cursor)
 
 
 @dataclass

@@ -18,6 +18,7 @@ from campaigns.selectors import (
     live_board,
     my_standing,
     new_voices,
+    new_voices_page,
     ranking_compute,
 )
 from campaigns.tests.factories import (
@@ -518,3 +519,20 @@ def test_the_migration_flags_the_same_first_entries_as_entry_refresh(campaign):
     Entry.objects.update(first_valid=False)
     migration.mark_first_valid(apps, None)
     assert dict(Entry.objects.values_list("pk", "first_valid")) == kept
+
+
+def test_new_voices_pages_walk_the_same_order_as_the_query(campaign, django_assert_max_num_queries):
+    newcomers = [member() for _ in range(5)]
+    for i, person in enumerate(newcomers):
+        entry_post(person, DURING - (i % 3) * HOUR, SHORT_TEXT)  # not valid: not a voice
+        posts_of(person, 2, DURING + i * HOUR)
+    expected = [p.pk for p in new_voices(campaign=campaign)]
+    seen, cursor = [], None
+    while True:
+        with django_assert_max_num_queries(1):  # the entries with their posts
+            page = new_voices_page(campaign=campaign, cursor=cursor, size=2)
+        seen += [p.pk for p in page.items]
+        if not page.has_next:
+            break
+        cursor = page.next_cursor
+    assert len(expected) == 5 and seen == expected
