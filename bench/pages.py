@@ -22,6 +22,7 @@ from campaigns.models import Campaign, Entry
 from square.models import Hashtag, Post, User
 from square.pagination import cursor_encode
 from square.selectors import feed_hot
+from square.selectors.hot import hot_ranking_keep, hot_ranking_take
 
 DEEP_PAGE = 1000
 RANKING_SQL = "WITH valid AS"  # the leaderboard statement (campaigns.selectors.ranking)
@@ -48,15 +49,23 @@ def viewer() -> User:
     return User.objects.get(pk=middle)
 
 
+_DEEP_RANKING: list = [None]  # the ranking the deep Hot cursor points into
+
+
 def _deep_hot(now: datetime, page: int) -> tuple[str, int]:
-    """The Hot tab's cursor for `page` (or the deepest page there is), and its number."""
+    """The Hot tab's cursor for `page` (or the deepest page there is), and its number:
+    from the ranking the site itself caches (`square.selectors.hot`), as the cursor a
+    reader scrolling down from page 1 would hold; by SQL beyond the cached head."""
     size = settings.SQUARE_FEED_PAGE_SIZE
-    ranked = feed_hot(now=now).prefetch_related(None).values_list("score", "pk")
+    ranking = _DEEP_RANKING[0] = hot_ranking_take(now)
+    ranked = feed_hot(now=ranking.moment).prefetch_related(None).values_list("score", "pk")
     total = ranked.count()
     page = max(2, min(page, total // size))
-    score, pk = ranked[(page - 1) * size - 1]
-    micros = int(now.timestamp() * 1_000_000)
-    return f"?cursor={micros}_{score!r}_{pk}", page
+    index = (page - 1) * size - 1
+    if index < len(ranking.ids):
+        return f"?cursor={ranking.cursor_at(index)}", page
+    score, pk = ranked[index]
+    return f"?cursor={ranking.micros}_{score!r}_{pk}", page
 
 
 def _deep_latest(page: int) -> tuple[str, int]:
@@ -115,3 +124,5 @@ def count_queries(pages: list[Page], user: User) -> None:
         page.queries_cold, _status, _sql = _count(client, page.path)
         page.queries_warm, page.status, sql = _count(client, page.path)
         page.computed_ranking_warm = any(RANKING_SQL in q for q in sql)
+    if _DEEP_RANKING[0] is not None:  # emptied with the cache: where the deep cursor points
+        hot_ranking_keep(_DEEP_RANKING[0])

@@ -10,6 +10,7 @@ from the same moment, as before. When the current ranking is a minute old, one r
 (a cache `add` is the lock) takes a new one while the others serve the old.
 """
 
+from array import array
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -20,9 +21,9 @@ from square.models import Post
 from square.pagination import Page, score_cursor_decode, score_page
 from square.selectors.feeds import feed_hot, posts_for_display
 
-HOT_CACHED = 2000  # 100 pages of 20
+HOT_CACHED = 20_000  # 1,000 pages of 20; stored as two flat arrays (~320 KB)
 FRESH_SECONDS = 60
-KEEP_SECONDS = 15 * 60  # how long a scroll can go on in one ranking
+KEEP_SECONDS = 3600  # how long a scroll can go on in one ranking (~20 MB in Redis)
 CURRENT_KEY = "square:hot:current"
 LOCK_KEY = "square:hot:taking"
 
@@ -30,8 +31,8 @@ LOCK_KEY = "square:hot:taking"
 @dataclass(frozen=True)
 class HotRanking:
     micros: int  # the ranking moment, as in the cursors
-    ids: tuple[int, ...]
-    scores: tuple[float, ...]
+    ids: array  # of 'q': pickled as raw bytes, so reading 20,000 costs no object per id
+    scores: array  # of 'd'
 
     @property
     def moment(self) -> datetime:
@@ -55,9 +56,14 @@ def hot_ranking_take(now: datetime | None = None) -> HotRanking:
     micros = int((now or timezone.now()).timestamp() * 1_000_000)
     moment = datetime.fromtimestamp(micros / 1_000_000, tz=UTC)
     rows = list(feed_hot(now=moment).values_list("pk", "score")[:HOT_CACHED])
-    ranking = HotRanking(micros, tuple(r[0] for r in rows), tuple(r[1] for r in rows))
-    cache.set(_key(micros), ranking, KEEP_SECONDS)
-    cache.set(CURRENT_KEY, micros, KEEP_SECONDS)
+    ids, scores = array("q", (r[0] for r in rows)), array("d", (r[1] for r in rows))
+    return hot_ranking_keep(HotRanking(micros, ids, scores))
+
+
+def hot_ranking_keep(ranking: HotRanking) -> HotRanking:
+    """Store a ranking where cursors find it, as the current one."""
+    cache.set(_key(ranking.micros), ranking, KEEP_SECONDS)
+    cache.set(CURRENT_KEY, ranking.micros, KEEP_SECONDS)
     return ranking
 
 
@@ -82,18 +88,25 @@ def _posts(ids: list[int]) -> list[Post]:
     return [found[pk] for pk in ids if pk in found]
 
 
+def _position_after(ranking: HotRanking, pk: int) -> int | None:
+    try:
+        return ranking.ids.index(pk) + 1
+    except ValueError:  # not in this ranking: a forged or foreign cursor
+        return None
+
+
 def hot_page(*, cursor: str | None, size: int) -> Page:
     """One page of Hot after `cursor` (InvalidCursor if it is broken)."""
     if cursor:
         moment, _score, pk = score_cursor_decode(cursor)
         ranking = cache.get(_key(int(cursor.split("_")[0])))
-        start = ranking.ids.index(pk) + 1 if ranking and pk in ranking.ids else None
+        start = _position_after(ranking, pk) if ranking else None
     else:
         ranking, start = hot_ranking_current(), 0
         moment = ranking.moment
     if ranking is None or start is None:
         return score_page(feed_hot(now=moment), cursor, size, now=moment)
-    ids = ranking.ids[start : start + size + 1]
+    ids = ranking.ids[start : start + size + 1].tolist()
     if len(ids) <= size and not ranking.complete:  # the page runs past the cached head
         return score_page(feed_hot(now=moment), cursor, size, now=moment)
     has_next = len(ids) > size
