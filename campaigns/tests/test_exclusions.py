@@ -13,6 +13,7 @@ import pytest
 from django.conf import settings
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
 from campaigns.models import Award, Campaign, Entry
 from campaigns.selectors import exclusions as exclusions_module
@@ -327,3 +328,12 @@ def test_bounded_queries(campaign, n, django_assert_max_num_queries):
     assert response.context["exclusions"].revoked_total == 1
     with django_assert_max_num_queries(4 + 2):
         client.get(url("results_json", campaign))
+
+
+def test_the_cached_list_speaks_each_viewers_language(campaign, people):
+    with translation.override("en"):
+        english = [row.label for row in campaign_exclusions(campaign).by_reason]
+    with translation.override("zh-hans"):  # the same cached summary, another reader
+        chinese = [row.label for row in campaign_exclusions(campaign).by_reason]
+    assert "too short" in " ".join(english).lower()
+    assert english != chinese and not any("short" in label for label in chinese)
