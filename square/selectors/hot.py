@@ -41,7 +41,7 @@ class HotRanking:
     @property
     def complete(self) -> bool:
         """The list holds every post of the window (nothing to fetch beyond it)."""
-        return len(self.ids) < HOT_CACHED
+        return len(self.ids) <= HOT_CACHED
 
     def cursor_at(self, index: int) -> str:
         return f"{self.micros}_{self.scores[index]!r}_{self.ids[index]}"
@@ -55,7 +55,8 @@ def hot_ranking_take(now: datetime | None = None) -> HotRanking:
     """Rank the window now and keep the head of it where pages read it."""
     micros = int((now or timezone.now()).timestamp() * 1_000_000)
     moment = datetime.fromtimestamp(micros / 1_000_000, tz=UTC)
-    rows = list(feed_hot(now=moment).values_list("pk", "score")[:HOT_CACHED])
+    # One more than the head: a page ending on its last post still knows a next exists.
+    rows = list(feed_hot(now=moment).values_list("pk", "score")[: HOT_CACHED + 1])
     ids, scores = array("q", (r[0] for r in rows)), array("d", (r[1] for r in rows))
     return hot_ranking_keep(HotRanking(micros, ids, scores))
 

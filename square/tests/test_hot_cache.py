@@ -58,10 +58,23 @@ def test_pages_walk_the_cached_head_then_sql_in_the_formula_order(small_head, si
     hot_posts(23)
     seen, sizes = walk(size)
     ranking = cache.get(hot._key(cache.get(hot.CURRENT_KEY)))
-    assert len(ranking.ids) == 7 and not ranking.complete
+    assert len(ranking.ids) == 8 and not ranking.complete  # the head and one more
     assert seen == sql_order(ranking)
     assert len(seen) == len(set(seen)) == 23
     assert sizes[:-1] == [size] * (len(sizes) - 1)
+
+
+def test_a_page_ending_on_the_heads_last_post_is_served_from_it(
+    monkeypatch, django_assert_max_num_queries
+):
+    monkeypatch.setattr(hot, "HOT_CACHED", 8)
+    hot_posts(12)
+    first = selectors.hot_page(cursor=None, size=4)
+    with django_assert_max_num_queries(1):  # its posts only: no ranking, no SQL walk
+        second = selectors.hot_page(cursor=first.next_cursor, size=4)
+    assert len(second.items) == 4 and second.has_next
+    third = selectors.hot_page(cursor=second.next_cursor, size=4)  # past the head: SQL
+    assert len(third.items) == 4 and not third.has_next
 
 
 def test_a_complete_list_ends_without_sql(django_assert_max_num_queries):
