@@ -5,7 +5,6 @@ Every sentence is written here or in a template, translated; the square only get
 `Badge`s, JSON for the compose counter and finished HTML panels.
 """
 
-from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -23,6 +22,7 @@ from campaigns.selectors.rewards import (
     home_campaigns,
     picks,
 )
+from square.caching import cached_value
 from square.hooks import Badge
 
 PANEL_CACHE_SECONDS = 60
@@ -213,11 +213,12 @@ def home_panels(*, request) -> str:
         ",".join(str(c.pk) for c in featured),
         ",".join(str(c.pk) for c in strips),
     )
-    html = cache.get(key)
-    if html is None:
+
+    def render() -> str:
         html = _featured(featured, now) if featured else ""
-        html += "".join(_panel(c, now) for c in strips)
-        cache.set(key, html, PANEL_CACHE_SECONDS)
+        return html + "".join(_panel(c, now) for c in strips)
+
+    html = cached_value(key, render, fresh=PANEL_CACHE_SECONDS)
     return mark_safe(html)  # our own templates, rendered with autoescape
 
 

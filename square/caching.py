@@ -22,38 +22,50 @@ logger = logging.getLogger(__name__)
 KEEP_FACTOR = 10  # a stale copy is served for up to this many freshness periods
 
 
-def _read(key: str):
+def cache_get(key: str, default=None):
+    """`cache.get`, or `default` (logged) when the cache fails: the caller computes."""
     try:
-        return cache.get(key)
+        return cache.get(key, default)
     except Exception:
         logger.warning("cache read of %s failed; computing it in this request", key)
-        return None
+        return default
 
 
-def _store(key: str, value: Any, fresh: int) -> None:
+def cache_set_many(values: dict, timeout: int) -> bool:
+    """`cache.set_many`; False (logged) when the cache fails."""
     try:
-        cache.set(key, (time.time(), value), fresh * KEEP_FACTOR)
-        cache.delete(f"{key}:computing")
+        cache.set_many(values, timeout)
     except Exception:
-        logger.warning("cache write of %s failed", key)
+        logger.warning("cache write of %d keys failed", len(values))
+        return False
+    return True
 
 
-def _may_recompute(key: str, fresh: int) -> bool:
+def cache_add(key: str, value: Any, timeout: int) -> bool:
+    """`cache.add`; True when the cache fails, so the caller does its work itself."""
     try:
-        return cache.add(f"{key}:computing", True, fresh)
+        return cache.add(key, value, timeout)
     except Exception:
         return True
+
+
+def _unlock(key: str) -> None:
+    try:
+        cache.delete(f"{key}:computing")
+    except Exception:
+        logger.warning("cache delete of %s failed", key)
 
 
 def cached_value(key: str, compute: Callable[[], Any], *, fresh: int) -> Any:
     """`compute()`'s value, at most `fresh` seconds old for the request that refreshes
     it, and at most a few freshness periods old for the requests that meanwhile serve
     the previous copy."""
-    stored = _read(key)
+    stored = cache_get(key)
     if stored is not None:
         computed_at, value = stored
-        if time.time() - computed_at < fresh or not _may_recompute(key, fresh):
+        if time.time() - computed_at < fresh or not cache_add(f"{key}:computing", 1, fresh):
             return value
     value = compute()
-    _store(key, value, fresh)
+    if cache_set_many({key: (time.time(), value)}, fresh * KEEP_FACTOR):
+        _unlock(key)
     return value

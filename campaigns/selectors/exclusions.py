@@ -29,6 +29,7 @@ from django.utils.translation import gettext_lazy
 
 from campaigns.dashboard import REASON_LABELS, reason_q
 from campaigns.models import Award, Campaign, Entry
+from square.caching import cache_get, cache_set_many
 
 OTHER = "other"  # codes this version does not know, and awards revoked by hand
 OTHER_LABEL = gettext_lazy("other")
@@ -220,11 +221,11 @@ def _summary_cached(campaign: Campaign) -> Exclusions:
     whole summary is cached, not the rows it is built from: pseudonyms for ~16,000
     people cost 40 ms a request at the benchmark's scale."""
     key = _cache_key(campaign)
-    summary = cache.get(key)
+    summary = cache_get(key)
     if summary is None:
         summary = _summary(campaign)
         open_ = campaign.status == Campaign.Status.SCHEDULED
-        cache.set(key, summary, LIVE_CACHE_SECONDS if open_ else FROZEN_CACHE_SECONDS)
+        cache_set_many({key: summary}, LIVE_CACHE_SECONDS if open_ else FROZEN_CACHE_SECONDS)
     return summary
 
 

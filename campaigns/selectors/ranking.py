@@ -15,11 +15,11 @@ import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from django.core.cache import cache
 from django.db import connection
 from django.utils import timezone
 
 from campaigns.models import Campaign, Entry
+from square.caching import cache_add, cache_get, cache_set_many
 from square.models import Comment, Like, Post, User
 
 LIVE_CACHE_SECONDS = 60
@@ -195,9 +195,9 @@ def board_store(campaign: Campaign, standings: list[Standing]) -> LiveBoard:
     for start in range(0, len(standings), _WRITE_CHUNK):
         chunk = standings[start : start + _WRITE_CHUNK]
         values = {_standing_key(campaign.pk, s.user_id): (version, s) for s in chunk}
-        cache.set_many(values, KEEP_SECONDS)
+        cache_set_many(values, KEEP_SECONDS)
     board = LiveBoard(campaign.pk, version, len(standings), tuple(standings[:TOP_SIZE]))
-    cache.set(_board_key(campaign.pk), board, KEEP_SECONDS)
+    cache_set_many({_board_key(campaign.pk): board}, KEEP_SECONDS)
     return board
 
 
@@ -210,10 +210,10 @@ def live_board(campaign: Campaign) -> LiveBoard:
     """The leaderboard as shown: the cached board, computed here only when there is
     none. A board older than a minute is served as it is while one request (a cache
     `add` is the lock) asks the background task for a fresh one."""
-    board = cache.get(_board_key(campaign.pk))
+    board = cache_get(_board_key(campaign.pk))
     if board is None:
         return ranking_refresh(campaign)
-    if not board.is_fresh() and cache.add(_stale_key(campaign.pk), True, FRESH_SECONDS):
+    if not board.is_fresh() and cache_add(_stale_key(campaign.pk), True, FRESH_SECONDS):
         from campaigns.tasks import leaderboard_refresh  # the task reads this module
 
         leaderboard_refresh.enqueue(campaign_ids=[campaign.pk])
@@ -226,7 +226,7 @@ def live_standing(board: LiveBoard, user_id: int) -> Standing | None:
     for standing in board.top:
         if standing.user_id == user_id:
             return standing
-    stored = cache.get(_standing_key(board.campaign_id, user_id))
+    stored = cache_get(_standing_key(board.campaign_id, user_id))
     if stored is None or stored[0] < board.version:
         return None
     return stored[1]

@@ -11,12 +11,21 @@ from datetime import timedelta
 import pytest
 from django.conf import settings
 from django.db import connection, transaction
+from django.test import Client, override_settings
+from django.urls import reverse
+from django.utils import timezone
 
 from campaigns.models import AuditEvent, Award, AwardItem, Campaign, TierDraw
 from campaigns.services import campaign_close, draw_run
 from campaigns.services import draws as draws_service
-from campaigns.tests.factories import AFTER, four_tier_campaign
-from square.tests.parallel import needs_postgresql
+from campaigns.tests.factories import (
+    AFTER,
+    CampaignFactory,
+    entry_post,
+    four_tier_campaign,
+    member,
+)
+from square.tests.parallel import needs_postgresql, redis_cache_settings
 
 CLOSE_AT = AFTER
 DRAW_AT = AFTER + timedelta(hours=2)
@@ -170,3 +179,19 @@ def test_a_draw_process_killed_half_way_leaves_nothing_and_the_rerun_agrees():
     draw_run(campaign=closed, entropy=ENTROPY, now=DRAW_AT)
     assert winners() == expected
     assert AuditEvent.objects.filter(action="draw").count() == 1
+
+
+@pytest.mark.django_db
+def test_redis_down_the_campaign_pages_are_still_served(caplog):
+    """The live board and the campaign figures are computed in the request when the
+    cache cannot be reached: the leaderboard still shows who leads."""
+    campaign = CampaignFactory(live=True)
+    leader = member(username="leader")
+    entry_post(leader, at=timezone.now() - timedelta(hours=1))
+    with override_settings(CACHES=redis_cache_settings("redis://127.0.0.1:1/0")):
+        for name in ("detail", "leaderboard", "new_voices", "results"):
+            url = reverse(f"campaigns:{name}", args=[campaign.slug])
+            assert Client().get(url).status_code == 200, name
+        board = Client().get(reverse("campaigns:leaderboard", args=[campaign.slug]))
+    assert [row.user_id for row, _person in board.context["rows"]] == [leader.pk]
+    assert "computing it in this request" in caplog.text

@@ -14,9 +14,9 @@ from array import array
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from django.core.cache import cache
 from django.utils import timezone
 
+from square.caching import cache_add, cache_get, cache_set_many
 from square.models import Post
 from square.pagination import Page, score_cursor_decode, score_page
 from square.selectors.feeds import feed_hot, posts_for_display
@@ -62,21 +62,22 @@ def hot_ranking_take(now: datetime | None = None) -> HotRanking:
 
 
 def hot_ranking_keep(ranking: HotRanking) -> HotRanking:
-    """Store a ranking where cursors find it, as the current one."""
-    cache.set(_key(ranking.micros), ranking, KEEP_SECONDS)
-    cache.set(CURRENT_KEY, ranking.micros, KEEP_SECONDS)
+    """Store a ranking where cursors find it, as the current one (when the cache is
+    down, pages are cut by SQL: slower, but served)."""
+    cache_set_many({_key(ranking.micros): ranking}, KEEP_SECONDS)
+    cache_set_many({CURRENT_KEY: ranking.micros}, KEEP_SECONDS)
     return ranking
 
 
 def hot_ranking_current() -> HotRanking:
     """The ranking a first page shows: the cached one, taken anew by one request once
     it is a minute old (or when there is none)."""
-    micros = cache.get(CURRENT_KEY)
-    ranking = cache.get(_key(micros)) if micros is not None else None
+    micros = cache_get(CURRENT_KEY)
+    ranking = cache_get(_key(micros)) if micros is not None else None
     if ranking is None:
         return hot_ranking_take()
     age = timezone.now().timestamp() - ranking.micros / 1_000_000
-    if age >= FRESH_SECONDS and cache.add(LOCK_KEY, True, FRESH_SECONDS):
+    if age >= FRESH_SECONDS and cache_add(LOCK_KEY, True, FRESH_SECONDS):
         return hot_ranking_take()
     return ranking
 
@@ -100,7 +101,7 @@ def hot_page(*, cursor: str | None, size: int) -> Page:
     """One page of Hot after `cursor` (InvalidCursor if it is broken)."""
     if cursor:
         moment, _score, pk = score_cursor_decode(cursor)
-        ranking = cache.get(_key(int(cursor.split("_")[0])))
+        ranking = cache_get(_key(int(cursor.split("_")[0])))
         start = _position_after(ranking, pk) if ranking else None
     else:
         ranking, start = hot_ranking_current(), 0

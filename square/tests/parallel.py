@@ -22,12 +22,14 @@ needs_postgresql = pytest.mark.skipif(
 
 
 def redis_cache_settings(url: str = REDIS_URL) -> dict:
+    """The caches as production has them: Redis shared, card fragments per process."""
     return {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": url,
             "OPTIONS": REDIS_OPTIONS,
-        }
+        },
+        "template_fragments": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     }
 
 

@@ -17,7 +17,7 @@ from django.test import Client, RequestFactory, override_settings
 from square import ratelimit
 from square.login_throttle import MAX_FAILURES
 from square.models import Hashtag, Like, Post, PostImage, User
-from square.tests.factories import PASSWORD, PostFactory
+from square.tests.factories import PASSWORD, PostFactory, ServicePostFactory
 from square.tests.parallel import needs_postgresql, redis_cache_settings
 
 WENT_AWAY = "server closed the connection unexpectedly"
@@ -263,3 +263,16 @@ def test_redis_down_sign_ups_are_still_limited_per_address(redis_down, settings,
     assert statuses == [302, 302, 429]
     assert sorted(User.objects.values_list("username", flat=True)) == ["newbie0", "newbie1"]
     assert re.search(r"Rate limit 'signup' counted in this process", caplog.text)
+
+
+@pytest.mark.django_db
+def test_redis_down_the_feeds_and_topics_are_still_served(redis_down, caplog):
+    """Shared cached values (trending, Hot's ranking, topic authors) are computed in the
+    request instead: the pages are slower, not broken."""
+    posts = [ServicePostFactory(body=f"#spring 第{n}篇：{'春风' * n}") for n in range(3)]
+    for path in ("/", "/?tab=latest", "/tags/spring/"):
+        response = Client().get(path)
+        assert response.status_code == 200, path
+        shown = {p.pk for p in response.context["page"].items}
+        assert shown == {p.pk for p in posts}, path
+    assert "computing it in this request" in caplog.text
