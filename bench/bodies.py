@@ -1,8 +1,8 @@
 """Per-post work for the generator, run in worker processes: write the body and
-compute what the app would store about it — the duplicate index's band keys
-(`square.similarity`, ~0.2 ms for a short post, ~2.5 ms for 1,000 字) and, for campaign
-posts, the counted 字 and text verdict (`campaigns.rules`). These are the app's own
-functions, not copies, so the index and the entries are exactly what the app writes.
+compute what the app would store about it — the duplicate index's band keys and stored
+shingles (`square.similarity`, ~0.2 ms for a short post, ~1 ms for 1,000 字) and, for
+campaign posts, the counted 字 and text verdict (`campaigns.rules`). These are the app's
+own functions, not copies, so the index and the entries are exactly what the app writes.
 
 Pure functions of (seed, post id, plan): the same preset gives the same data on any
 number of processes.
@@ -37,17 +37,21 @@ class ChunkResult:
     bodies: list[str] = field(default_factory=list)
     band_posts: np.ndarray | None = None
     band_keys: np.ndarray | None = None
+    stored: list[tuple[int, int, bytes]] = field(default_factory=list)  # (post, digest, hashes)
     counted: list[int] = field(default_factory=list)  # 0 for non-campaign posts
     distinct: list[int] = field(default_factory=list)
     reasons: list[list[str]] = field(default_factory=list)  # the text rules' reasons
 
 
-def _keys(body: str) -> list[int]:
-    """The band keys `duplicate_index_post` would store (none below MIN_UNITS)."""
-    values = [u.value for u in similarity.units(body)]
+def _index(body: str) -> tuple[list[int], tuple[int, bytes] | None]:
+    """The band keys and the stored shingles (digest, hashes) `duplicate_index_post`
+    would write: none below MIN_UNITS."""
+    values = similarity.unit_values(body)
     if len(values) < similarity.MIN_UNITS:
-        return []
-    return sorted(set(similarity.band_keys(similarity.shingles_of(values))))
+        return [], None
+    keys = sorted(set(similarity.band_keys(similarity.shingles_of(values))))
+    hashes = similarity.hashes_to_bytes(similarity.shingle_hashes(values))
+    return keys, (similarity.text_digest(body), hashes)
 
 
 def _check_tags(body: str, names: list[str]) -> None:
@@ -69,9 +73,11 @@ def make_chunk(plan: ChunkPlan) -> ChunkResult:
         body = text.post_body(rng, units, plan.tags[i], lead_tag=lead)
         _check_tags(body, plan.tags[i] + ([lead] if lead else []))
         out.bodies.append(body)
-        found = _keys(body) if plan.indexed[i] else []
+        found, stored = _index(body) if plan.indexed[i] else ([], None)
         posts += [post_id] * len(found)
         keys += found
+        if stored:
+            out.stored.append((post_id, *stored))
         verdict = None
         if in_campaign:
             verdict = rules.judge_text(

@@ -23,13 +23,24 @@ from bench import plan as planning
 from bench.plan import PUBLISHED, STATUS_NAMES, Plan
 from bench.presets import Preset
 from campaigns.models import Campaign, Entry
+from square import similarity
 from square import text as square_text
-from square.models import Comment, Follow, Hashtag, Like, Post, PostBand, PostHashtag, User
+from square.models import (
+    Comment,
+    Follow,
+    Hashtag,
+    Like,
+    Post,
+    PostBand,
+    PostHashtag,
+    PostShingles,
+    User,
+)
 
 GENERATOR_VERSION = 1
 CAMPAIGN_SLUG = "my-2026-first-post"
 CHUNK = 1000
-BIG_TABLES = [Post, PostHashtag, PostBand, Like, Comment, Follow, Entry]
+BIG_TABLES = [Post, PostHashtag, PostBand, PostShingles, Like, Comment, Follow, Entry]
 
 
 class Timings:
@@ -136,10 +147,17 @@ POST_COLS = [
 ]  # fmt: skip
 
 
+def write_stored_shingles(stored: list[tuple[int, int, bytes]]) -> int:
+    """The duplicate index's stored shingles (one row a post: digest and hashes)."""
+    rows = ((post, similarity.SIGNATURE_VERSION, digest, hashes) for post, digest, hashes in stored)
+    return loader.insert_rows(table(PostShingles), ["post_id", "version", "digest", "hashes"], rows)
+
+
 def write_originals(plan: Plan, counts: dict, names, seed, campaign, workers, bar) -> dict:
-    """Posts with text, their tag links and band keys, streamed chunk by chunk.
-    Returns the text verdicts of campaign posts {post id: (counted, distinct, reasons)}."""
-    verdicts, n_links, n_bands = {}, 0, 0
+    """Posts with text, their tag links and duplicate index (band keys, stored
+    shingles), streamed chunk by chunk. Returns the text verdicts of campaign posts
+    {post id: (counted, distinct, reasons)}."""
+    verdicts, n_links, n_bands, n_stored = {}, 0, 0, 0
     for chunk, out in _chunks(chunk_plans(plan, names, seed, campaign), workers):
         loader.insert_rows(table(Post), POST_COLS, _post_rows(plan, counts, chunk, out))
         ids = np.array(chunk.ids, dtype=np.int64)
@@ -158,11 +176,12 @@ def write_originals(plan: Plan, counts: dict, names, seed, campaign, workers, ba
             n_bands += loader.insert_ints(
                 table(PostBand), {"id": ids_b, "post_id": out.band_posts, "key": out.band_keys}
             )
+        n_stored += write_stored_shingles(out.stored)
         for post_id, c, d, r in zip(chunk.ids, out.counted, out.distinct, out.reasons, strict=True):
             if plan.campaign[post_id - 1]:
                 verdicts[post_id] = (c, d, r)
         bar.update(len(chunk.ids))
-    return {"verdicts": verdicts, "links": n_links, "bands": n_bands}
+    return {"verdicts": verdicts, "links": n_links, "bands": n_bands, "stored": n_stored}
 
 
 def write_reposts(plan: Plan) -> int:
@@ -289,7 +308,7 @@ def generate(p: Preset, *, seed: int = 2026, workers: int | None = None, quiet=F
         s["rows"] = write_hashtags(names, counts, counts["first_use"], now)
         campaign = campaign_create(plan)
     with (
-        t.step("posts, tag links, band keys") as s,
+        t.step("posts, tag links, duplicate index") as s,
         tqdm(total=p.posts, desc="posts", unit="post", disable=quiet, mininterval=2) as bar,
     ):
         written = write_originals(plan, counts, names, seed, campaign, workers, bar)
@@ -297,6 +316,7 @@ def generate(p: Preset, *, seed: int = 2026, workers: int | None = None, quiet=F
     t.rows += [
         ("  of which tag links", written["links"], 0.0),
         ("  of which band keys", written["bands"], 0.0),
+        ("  of which stored shingles", written["stored"], 0.0),
     ]
     steps = [
         ("reposts", write_reposts, plan),

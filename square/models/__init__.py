@@ -7,6 +7,7 @@ from square.models.integrity import (
     DuplicateFlag,
     ModerationAction,
     PostBand,
+    PostShingles,
     PostUnderReview,
     Report,
 )
@@ -29,6 +30,7 @@ __all__ = [
     "PostHashtag",
     "PostImage",
     "PostRevision",
+    "PostShingles",
     "PostUnderReview",
     "Report",
     "User",

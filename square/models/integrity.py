@@ -27,6 +27,22 @@ class PostBand(models.Model):
         return f"{self.post_id}:{self.key}"
 
 
+class PostShingles(models.Model):
+    """The shingles of a post's indexed text as sorted 64-bit hashes (little-endian
+    bytes, `square.similarity.shingle_hashes`), written with its band keys: a check
+    counts what a candidate shares without normalising the candidate's text again.
+    They stand for the text whose `digest` they carry, at `version`; otherwise (older
+    rows, a text changed behind the index) the check computes them from the text."""
+
+    post = models.OneToOneField(Post, on_delete=models.CASCADE, primary_key=True, related_name="+")
+    version = models.PositiveSmallIntegerField()  # similarity.SIGNATURE_VERSION
+    digest = models.BigIntegerField()  # similarity.text_digest(post.body)
+    hashes = models.BinaryField()
+
+    def __str__(self) -> str:
+        return f"{self.post_id}: {len(self.hashes) // 8} shingles"
+
+
 class Review(models.TextChoices):
     PENDING = "pending", _("waiting for review")
     CONFIRMED = "confirmed", _("confirmed by staff")

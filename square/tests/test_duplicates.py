@@ -9,11 +9,19 @@ import opencc
 import pytest
 from django.core.management import call_command
 from django.db import connection, connections
+from django.db.models import F
 from django.utils import timezone
 
-from square.models import DuplicateFlag, Post, PostBand
+from bench import bodies
+from square import similarity
+from square.models import DuplicateFlag, Post, PostBand, PostShingles
 from square.selectors.integrity import duplicate_candidates
-from square.services.duplicates import duplicate_check, duplicate_index_rebuild
+from square.services.duplicates import (
+    duplicate_check,
+    duplicate_index_post,
+    duplicate_index_rebuild,
+    duplicate_shingles_fill,
+)
 from square.services.posts import post_create, post_delete, post_edit, repost_create
 from square.tests.factories import UserFactory
 
@@ -187,3 +195,126 @@ def test_the_index_sees_a_post_committed_by_another_app_server():
     thread.join()
     copy = write(bob, ORIGINAL.replace("大爷", "阿姨"), minutes=5)
     assert flags_of(copy) == [(Kind.COPY_OF_OTHER, done["post"].pk, Status.PENDING)]
+
+
+# --- Stored shingles: what the check compares candidates with -------------------------
+
+
+def stored_of(post):
+    """The post's stored shingles as (version, digest, hashes), or None."""
+    row = PostShingles.objects.filter(post=post).values_list("version", "digest", "hashes")
+    row = row.first()
+    return row and (row[0], row[1], bytes(row[2]))
+
+
+def expected_stored(body):
+    hashes = similarity.shingle_hashes(similarity.unit_values(body))
+    return similarity.SIGNATURE_VERSION, similarity.text_digest(body), hashes.tobytes()
+
+
+def test_a_created_edited_or_quoted_post_stores_its_shingles(alice, bob):
+    post = write(alice, ORIGINAL)
+    assert stored_of(post) == expected_stored(ORIGINAL)
+    post_edit(post=post, editor=alice, body=OTHER)
+    assert stored_of(post) == expected_stored(OTHER)
+    quote, _ = repost_create(author=bob, post=post, quote=ORIGINAL + "转发一下")
+    assert stored_of(quote) == expected_stored(ORIGINAL + "转发一下")
+    post_edit(post=post, editor=alice, body="新年快乐，万事如意！")  # too short to index
+    assert stored_of(post) is None
+    assert not PostBand.objects.filter(post=post).exists()
+
+
+def test_the_check_compares_with_the_stored_shingles(alice, bob, monkeypatch):
+    """Only the new text is normalised: the candidates' shingles are read."""
+    others = [write(UserFactory(), OTHER[i * 20 :] + ORIGINAL[:60], minutes=i) for i in range(3)]
+    source = write(alice, ORIGINAL, minutes=4)
+    normalised = []
+    unit_values = similarity.unit_values
+    monkeypatch.setattr(similarity, "unit_values", lambda t: normalised.append(t) or unit_values(t))
+    copy = write(bob, ORIGINAL + "。", minutes=5)
+    assert normalised == [copy.body]  # the new text only
+    assert flags_of(copy) == [(Kind.COPY_OF_OTHER, source.pk, Status.PENDING)]
+    keys = PostBand.objects.filter(post=copy).values_list("key", flat=True)
+    found = {pk for pk, _shared in duplicate_candidates(keys=list(keys), exclude_post_id=copy.pk)}
+    assert found >= {source.pk, *(p.pk for p in others)}  # several candidates were compared
+
+
+FIGURES = ("kind", "source_id", "similarity", "containment")
+
+
+def test_missing_or_stale_stored_shingles_are_computed_from_the_text(alice, bob):
+    """Posts indexed before the shingles were stored, or whose text changed behind the
+    index, give the same flags, with the same figures, as posts with stored shingles."""
+    source = write(alice, ORIGINAL)
+    copy = write(bob, ORIGINAL.replace("大爷", "阿姨") + OTHER[:40], minutes=5)
+    expected = list(DuplicateFlag.objects.filter(post=copy).values_list(*FIGURES))
+    assert expected and expected[0][1] == source.pk
+    for change in (
+        lambda: PostShingles.objects.filter(post=source).delete(),
+        lambda: PostShingles.objects.filter(post=source).update(digest=F("digest") / 2),
+        lambda: PostShingles.objects.filter(post=source).update(version=0),
+    ):
+        duplicate_check(post=source)  # stored again, as they should be
+        change()
+        DuplicateFlag.objects.filter(post=copy).delete()
+        duplicate_check(post=copy)
+        assert list(DuplicateFlag.objects.filter(post=copy).values_list(*FIGURES)) == expected
+    # A text changed behind the index is compared as it now reads.
+    duplicate_check(post=source)
+    Post.objects.filter(pk=source.pk).update(body=OTHER)
+    duplicate_check(post=copy)
+    assert flags_of(copy) == []
+
+
+def test_the_rebuild_and_the_fill_store_the_shingles(alice, bob):
+    posts = [write(alice, ORIGINAL), write(bob, OTHER, minutes=1), write(bob, "新年快乐！", 2)]
+    before = sorted(PostShingles.objects.values_list("post_id", "version", "digest", "hashes"))
+    assert [row[0] for row in before] == [posts[0].pk, posts[1].pk]  # not the greeting
+    PostShingles.objects.all().delete()
+    duplicate_index_rebuild(batch_size=1)
+    assert sorted(PostShingles.objects.values_list("post_id", "version", "digest", "hashes")) == (
+        before
+    )
+    keys = sorted(PostBand.objects.values_list("post_id", "key"))
+    PostShingles.objects.filter(post=posts[0]).delete()
+    PostShingles.objects.filter(post=posts[1]).update(version=0)
+    assert duplicate_shingles_fill() == {"posts": 3, "filled": 2}
+    assert duplicate_shingles_fill() == {"posts": 3, "filled": 0}  # nothing left to do
+    PostShingles.objects.all().delete()
+    call_command("rebuild_duplicate_index", "--shingles-only", verbosity=0)
+    assert sorted(PostShingles.objects.values_list("post_id", "version", "digest", "hashes")) == (
+        before
+    )
+    assert sorted(PostBand.objects.values_list("post_id", "key")) == keys  # untouched
+
+
+def test_the_bench_generator_writes_the_index_the_app_writes(alice):
+    """bench/bodies.py computes the index in worker processes with the app's functions:
+    band keys and stored shingles as `duplicate_index_post` writes them."""
+    plan = bodies.ChunkPlan(
+        seed=7, ids=[1, 2, 3, 4], tags=[["新年"], [], ["读书", "旅行"], []],
+        campaign=[True, False, False, False], indexed=[True, True, False, True],
+        campaign_tag="我的2026第一帖", campaign_keys=("我的2026第一帖",), min_chars=20,
+        min_distinct=5,
+    )  # fmt: skip
+    out = bodies.make_chunk(plan)
+    for post_id, body, indexed in zip(plan.ids, out.bodies, plan.indexed, strict=True):
+        post = Post.objects.create(author=alice, body=body)
+        duplicate_index_post(post=post)
+        keys = sorted(PostBand.objects.filter(post=post).values_list("key", flat=True))
+        generated = sorted(int(k) for k in out.band_keys[out.band_posts == post_id])
+        assert generated == (keys if indexed else [])
+        stored = [(d, h) for p, d, h in out.stored if p == post_id]
+        expected = stored_of(post)
+        assert stored == ([expected[1:]] if indexed and expected else [])
+    assert out.stored  # the plan has indexable posts
+
+
+def test_a_check_is_one_statement_on_postgresql(alice, bob, django_assert_num_queries):
+    """Writing the index, reading the candidates and the post's flags: one round trip
+    inside every post write when nothing is found (SQLite: five cheap statements)."""
+    for i in range(5):
+        write(UserFactory(), ORIGINAL[i * 10 :] + OTHER[: i * 10], minutes=i)
+    post = Post.objects.create(author=bob, body=OTHER + "今年还要学会做饭。", created_at=later(30))
+    with django_assert_num_queries(1 if connection.vendor == "postgresql" else 5):
+        assert duplicate_check(post=post) == []
