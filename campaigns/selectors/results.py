@@ -80,8 +80,8 @@ def _load(campaign: Campaign, *, shown: bool, for_page: bool) -> _Loaded:
     loaded = _Loaded(tiers=list(tiers.order_by("order", "id")), snapshots=snapshots)
     if shown:
         awards = Award.objects.filter(tier__campaign=campaign).order_by("tier_id", "position")
-        if for_page:
-            awards = awards.select_related("user", "post")
+        if for_page:  # people and posts only for the winners the page shows (_with_people)
+            awards = awards.only(*AWARD_FIELDS)
         for award in awards:
             loaded.awards.setdefault(award.tier_id, []).append(award)
     return loaded
@@ -168,6 +168,10 @@ def results_data(campaign: Campaign, request=None, *, preview: bool = False) -> 
 # --- the page -----------------------------------------------------------------------------
 
 RANKING_COLUMNS = ("user_id", "posts", "likes", "comments", "reposts", "score", "rank")
+# A tier's winners shown on the page (a newcomer tier can have thousands); results.json
+# and the frozen lists have them all.
+PAGE_WINNERS = 100
+AWARD_FIELDS = ("id", "tier_id", "user_id", "post_id", "position", "status", "revoked_reason")
 
 
 @dataclass
@@ -176,6 +180,11 @@ class TierResult:
     data: dict
     snapshot: Snapshot | None
     rows: list = field(default_factory=list)  # (award, extra) per shown winner
+    winners: int = 0  # all of the tier's winners, shown or not
+
+    @property
+    def truncated(self) -> bool:
+        return self.winners > len(self.rows)
 
 
 @dataclass
@@ -191,8 +200,19 @@ class ResultsPage:
         return sum(t.data["revoked"] for t in self.tiers)
 
 
-def _page_rows(tier: RewardTier, awards: list[Award], snapshot: Snapshot | None) -> list:
-    kept = [a for a in awards if a.status != Award.Status.REVOKED]
+def _shown_awards(loaded: _Loaded) -> dict[int, list[Award]]:
+    """{tier id: its first PAGE_WINNERS kept awards}, with winners and posts loaded for
+    those only (one query for every tier)."""
+    shown = {
+        tier_id: [a for a in awards if a.status != Award.Status.REVOKED][:PAGE_WINNERS]
+        for tier_id, awards in loaded.awards.items()
+    }
+    ids = [a.pk for awards in shown.values() for a in awards]
+    found = Award.objects.select_related("user", "post").in_bulk(ids) if ids else {}
+    return {tier_id: [found[a.pk] for a in awards] for tier_id, awards in shown.items()}
+
+
+def _page_rows(tier: RewardTier, kept: list[Award], snapshot: Snapshot | None) -> list:
     rows = snapshot.rows if snapshot is not None else []
     if tier.kind == RewardTier.Kind.LEADERBOARD:
         figures = [
@@ -210,15 +230,17 @@ def _page_rows(tier: RewardTier, awards: list[Award], snapshot: Snapshot | None)
 
 def results_page(campaign: Campaign, request) -> ResultsPage:
     """The results page: the same data as results.json plus the people, posts, prizes
-    and ranking figures to show (five queries whatever the number of awards)."""
+    and ranking figures to show — of at most PAGE_WINNERS winners a tier (six queries
+    whatever the number of awards)."""
     shown = winners_visible(campaign, request)
     loaded = _load(campaign, shown=shown, for_page=True)
     data = _results(campaign, loaded, request, shown)
-    tiers = []
+    tiers, awards = [], _shown_awards(loaded) if shown else {}
     for tier, tier_data in zip(loaded.tiers, data["tiers"], strict=True):
         snapshot = _snapshot_of(tier, loaded)
-        rows = _page_rows(tier, loaded.awards.get(tier.pk, []), snapshot) if shown else []
-        tiers.append(TierResult(tier=tier, data=tier_data, snapshot=snapshot, rows=rows))
+        rows = _page_rows(tier, awards.get(tier.pk, []), snapshot) if shown else []
+        winners = len(tier_data["winners"])
+        tiers.append(TierResult(tier, tier_data, snapshot, rows=rows, winners=winners))
     order = [k for k in Snapshot.Kind.values if k in loaded.snapshots]
     lists = [(loaded.snapshots[k], list_path(campaign, k)) for k in order]
     preview = shown and campaign.status != Campaign.Status.PUBLISHED

@@ -311,8 +311,9 @@ def test_bounded_queries(campaign, n, django_assert_max_num_queries):
     campaign = campaign_close(campaign=campaign, now=CLOSE_AT)
     campaign = draw_run(campaign=campaign, entropy=ENTROPY, now=DRAW_AT)
     campaign = results_publish(campaign=campaign, now=PUBLISH_AT)
-    # published: campaign, tiers, prizes, snapshots, awards + the grouped entries
-    with django_assert_max_num_queries(5 + 1):
+    # published: campaign, tiers, prizes, snapshots, awards, the shown awards with their
+    # people and posts + the grouped entries
+    with django_assert_max_num_queries(6 + 1):
         client.get(url("results", campaign))
     with django_assert_max_num_queries(4 + 1):  # the JSON has no prizes
         client.get(url("results_json", campaign))

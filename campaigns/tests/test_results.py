@@ -19,6 +19,7 @@ from django.urls import reverse
 
 from campaigns import draw
 from campaigns.models import Award, Campaign, Snapshot, TierDraw
+from campaigns.selectors import results as results_selectors
 from campaigns.selectors.results import results_data
 from campaigns.services import award_disqualify, campaign_close, draw_run, results_publish
 from campaigns.tests.factories import (
@@ -418,11 +419,13 @@ def test_results_have_bounded_queries(client, staff_user, n, django_assert_max_n
     kept = Award.objects.exclude(status="revoked").count()
     assert kept >= n
     cache.clear()
-    # campaign, tiers with their draws, prizes, snapshots, awards with people and posts = 5,
+    # campaign, tiers with their draws, prizes, snapshots, the awards (ids and positions),
+    # then the shown ones (at most PAGE_WINNERS a tier) with people and posts = 6 — so a
+    # tier of 15,000 newcomers does not load 15,000 people and posts;
     # + the exclusion list grouped by person, which is cached for every later request
-    with django_assert_max_num_queries(5 + 1):
+    with django_assert_max_num_queries(6 + 1):
         client.get(url("results", campaign))
-    with django_assert_max_num_queries(5):
+    with django_assert_max_num_queries(6):
         response = client.get(url("results", campaign))
     assert sum(len(t.rows) for t in response.context["page"].tiers) == kept
     # campaign, tiers with their draws, snapshots, awards = 4
@@ -434,8 +437,27 @@ def test_results_have_bounded_queries(client, staff_user, n, django_assert_max_n
     # signed in: + session, user, unread badge
     staff_client = Client()
     staff_client.force_login(staff_user)
-    with django_assert_max_num_queries(5 + 3):
+    with django_assert_max_num_queries(6 + 3):
         staff_client.get(url("results", campaign))
     # the campaign page with its fairness box: + the lists' digests
     with django_assert_max_num_queries(4 + 1):
         client.get(campaign.get_absolute_url())
+
+
+def test_a_large_tier_shows_its_first_winners_and_says_how_many_there_are(
+    client, monkeypatch, english
+):
+    monkeypatch.setattr(results_selectors, "PAGE_WINNERS", 3)
+    campaign = CampaignFactory()
+    part = RewardTierFactory(campaign=campaign, slug="part", kind="participant_draw", winners=5)
+    PrizeFactory(tier=part)
+    for i in range(6):
+        entry_post(member(), at=DURING + timedelta(minutes=i))
+    campaign = published(campaign)
+    response = client.get(url("results", campaign))
+    tier = response.context["page"].tiers[0]
+    assert (len(tier.rows), tier.winners, tier.truncated) == (3, 5, True)
+    assert [a.position for a, _extra in tier.rows] == sorted(a.position for a, _ in tier.rows)
+    assert "The first 3 of 5 winners" in response.content.decode()
+    data = client.get(url("results_json", campaign)).json()
+    assert len(data["tiers"][0]["winners"]) == 5  # the JSON names them all
