@@ -10,6 +10,7 @@ What is public when:
 """
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from django.urls import reverse
 
@@ -60,11 +61,21 @@ def _tier_draw(tier: RewardTier) -> TierDraw | None:
         return None
 
 
+class AwardRow(NamedTuple):
+    pk: int
+    tier_id: int
+    user_id: int
+    post_id: int | None
+    position: int
+    status: str
+    revoked_reason: str
+
+
 @dataclass
 class _Loaded:
     tiers: list[RewardTier]
     snapshots: dict[str, Snapshot]  # by kind; `body` deferred
-    awards: dict[int, list[Award]] = field(default_factory=dict)  # by tier id, by position
+    awards: dict[int, list[AwardRow]] = field(default_factory=dict)  # by tier, by position
 
 
 def _load(campaign: Campaign, *, shown: bool, for_page: bool) -> _Loaded:
@@ -79,10 +90,10 @@ def _load(campaign: Campaign, *, shown: bool, for_page: bool) -> _Loaded:
         snapshots = {s.kind: s for s in Snapshot.objects.filter(campaign=campaign).defer(*deferred)}
     loaded = _Loaded(tiers=list(tiers.order_by("order", "id")), snapshots=snapshots)
     if shown:
+        # Plain rows, not model instances: a newcomer tier has thousands of awards, and
+        # people and posts are loaded for the shown ones only (`_shown_awards`).
         awards = Award.objects.filter(tier__campaign=campaign).order_by("tier_id", "position")
-        if for_page:  # people and posts only for the winners the page shows (_with_people)
-            awards = awards.only(*AWARD_FIELDS)
-        for award in awards:
+        for award in map(AwardRow._make, awards.values_list(*AwardRow._fields)):
             loaded.awards.setdefault(award.tier_id, []).append(award)
     return loaded
 
@@ -171,7 +182,6 @@ RANKING_COLUMNS = ("user_id", "posts", "likes", "comments", "reposts", "score", 
 # A tier's winners shown on the page (a newcomer tier can have thousands); results.json
 # and the frozen lists have them all.
 PAGE_WINNERS = 100
-AWARD_FIELDS = ("id", "tier_id", "user_id", "post_id", "position", "status", "revoked_reason")
 
 
 @dataclass
