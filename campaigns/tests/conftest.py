@@ -5,8 +5,10 @@ from datetime import datetime
 
 import pytest
 from django.core.management import call_command
+from django.tasks.signals import task_enqueued
 
 from campaigns.models import Campaign
+from campaigns.tasks import leaderboard_refresh
 from campaigns.tests.factories import CampaignFactory, texts_restart
 from square.tests.conftest import *  # noqa: F403
 from square.tests.conftest import _clear_cache  # noqa: F401  (autouse: not in `*`)
@@ -43,3 +45,17 @@ def clock(monkeypatch):
         return moment
 
     return set_now
+
+
+@pytest.fixture
+def refreshes():
+    """The leaderboard refreshes enqueued during the test."""
+    seen = []
+
+    def record(sender, task_result, **kwargs):
+        if task_result.task.func is leaderboard_refresh.func:
+            seen.append(task_result)
+
+    task_enqueued.connect(record)
+    yield seen
+    task_enqueued.disconnect(record)

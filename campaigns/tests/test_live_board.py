@@ -7,7 +7,6 @@ from datetime import timedelta
 
 import pytest
 from django.core.cache import cache
-from django.tasks.signals import task_enqueued
 from django.urls import reverse
 from django.utils import timezone
 
@@ -18,7 +17,6 @@ from campaigns.selectors.ranking import (
     live_standing,
     ranking_compute,
 )
-from campaigns.tasks import leaderboard_refresh
 from campaigns.tests.factories import CampaignFactory, entry_post, like_at, member
 from square.models import Post
 
@@ -46,19 +44,6 @@ def ranked(live):
 @pytest.fixture
 def top_of_two(monkeypatch):
     monkeypatch.setattr(ranking_module, "TOP_SIZE", 2)
-
-
-@pytest.fixture
-def refreshes():
-    seen = []
-
-    def record(sender, task_result, **kwargs):
-        if task_result.task.func is leaderboard_refresh.func:
-            seen.append(task_result)
-
-    task_enqueued.connect(record)
-    yield seen
-    task_enqueued.disconnect(record)
 
 
 def test_the_board_keeps_the_top_and_everyones_standing_apart(live, ranked, top_of_two):

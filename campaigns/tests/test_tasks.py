@@ -8,7 +8,6 @@ from django.core.cache import cache
 from django.core.management import call_command
 from django.db import transaction
 from django.tasks import TaskResultStatus
-from django.tasks.signals import task_enqueued
 from django.utils import timezone
 
 from campaigns.models import Campaign
@@ -47,20 +46,6 @@ def fan():
 @pytest.fixture
 def entry(live, author):
     return entry_post(author, at=timezone.now() - timedelta(minutes=5))
-
-
-@pytest.fixture
-def refreshes():
-    """The leaderboard refreshes enqueued during the test."""
-    seen = []
-
-    def record(sender, task_result, **kwargs):
-        if task_result.task.func is leaderboard_refresh.func:
-            seen.append(task_result)
-
-    task_enqueued.connect(record)
-    yield seen
-    task_enqueued.disconnect(record)
 
 
 def cached(campaign: Campaign):
