@@ -12,6 +12,9 @@ What is public when:
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
+from django.db import connection
+from django.db.models import JSONField
+from django.db.models.expressions import RawSQL
 from django.urls import reverse
 
 from campaigns import draw
@@ -20,6 +23,7 @@ from campaigns.selectors.exclusions import revoked_code
 from campaigns.services.draws import DRAWN_KINDS, TIER_LIST
 
 REVEALED = (Campaign.Status.DRAWN, Campaign.Status.PUBLISHED)
+ROWS_HEAD = 300  # rows of a frozen list read with the results page (PostgreSQL)
 FROZEN = (Campaign.Status.CLOSED, *REVEALED)
 
 
@@ -74,7 +78,7 @@ class AwardRow(NamedTuple):
 @dataclass
 class _Loaded:
     tiers: list[RewardTier]
-    snapshots: dict[str, Snapshot]  # by kind; `body` deferred
+    snapshots: dict[str, Snapshot]  # by kind; `body` deferred, `rows` too unless shown
     awards: dict[int, list[AwardRow]] = field(default_factory=dict)  # by tier, by position
 
 
@@ -86,8 +90,8 @@ def _load(campaign: Campaign, *, shown: bool, for_page: bool) -> _Loaded:
         tiers = tiers.prefetch_related("prizes")
     snapshots = {}
     if lists_frozen(campaign):
-        deferred = ("body",) if for_page else ("body", "rows")
-        snapshots = {s.kind: s for s in Snapshot.objects.filter(campaign=campaign).defer(*deferred)}
+        found = _page_snapshots(campaign) if for_page else _bare_snapshots(campaign)
+        snapshots = {s.kind: s for s in found}
     loaded = _Loaded(tiers=list(tiers.order_by("order", "id")), snapshots=snapshots)
     if shown:
         # Plain rows, not model instances: a newcomer tier has thousands of awards, and
@@ -96,6 +100,25 @@ def _load(campaign: Campaign, *, shown: bool, for_page: bool) -> _Loaded:
         for award in map(AwardRow._make, awards.values_list(*AwardRow._fields)):
             loaded.awards.setdefault(award.tier_id, []).append(award)
     return loaded
+
+
+def _bare_snapshots(campaign: Campaign):
+    return Snapshot.objects.filter(campaign=campaign).defer("body", "rows")
+
+
+def _page_snapshots(campaign: Campaign):
+    """The frozen lists with the rows the page shows beside its winners. On PostgreSQL
+    only their first ROWS_HEAD rows (a JSON path in the same query): the ranking keeps
+    a row per ranked person — 83,208 in the 1m benchmark — and the page names at most
+    PAGE_WINNERS a tier. A winner placed further down reads the whole list."""
+    snapshots = Snapshot.objects.filter(campaign=campaign)
+    if connection.vendor != "postgresql":
+        return snapshots.defer("body")
+    table = connection.ops.quote_name(Snapshot._meta.db_table)
+    head = RawSQL(
+        f"jsonb_path_query_array({table}.rows, '$[0 to {ROWS_HEAD - 1}]')", (), JSONField()
+    )
+    return snapshots.defer("body", "rows").annotate(rows_head=head)
 
 
 def _snapshot_of(tier: RewardTier, loaded: _Loaded) -> Snapshot | None:
@@ -222,19 +245,24 @@ def _shown_awards(loaded: _Loaded) -> dict[int, list[Award]]:
     return {tier_id: [found[a.pk] for a in awards] for tier_id, awards in shown.items()}
 
 
+def _row_at(snapshot: Snapshot | None, position: int) -> list | None:
+    """The frozen list's row at `position` (an award's place in its tier's sequence)."""
+    if snapshot is None:
+        return None
+    head = getattr(snapshot, "rows_head", None)
+    rows = head if head is not None and position < ROWS_HEAD else snapshot.rows
+    return rows[position] if position < len(rows) else None
+
+
 def _page_rows(tier: RewardTier, kept: list[Award], snapshot: Snapshot | None) -> list:
-    rows = snapshot.rows if snapshot is not None else []
     if tier.kind == RewardTier.Kind.LEADERBOARD:
-        figures = [
-            dict(zip(RANKING_COLUMNS, rows[a.position], strict=False))
-            if a.position < len(rows)
-            else {}
-            for a in kept
-        ]
+        figures = [dict(zip(RANKING_COLUMNS, _row_at(snapshot, a.position) or [], strict=False))
+                   for a in kept]  # fmt: skip
         return list(zip(kept, figures, strict=True))
     if tier.kind == RewardTier.Kind.NEWCOMER:
-        first_posts = {row[0]: row[1] for row in rows if len(row) > 1}
-        return [(a, first_posts.get(a.user_id)) for a in kept]
+        rows = [_row_at(snapshot, a.position) for a in kept]
+        return [(a, row[1] if row and len(row) > 1 and row[0] == a.user_id else None)
+                for a, row in zip(kept, rows, strict=True)]  # fmt: skip
     return [(a, None) for a in kept]
 
 

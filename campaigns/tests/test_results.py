@@ -461,3 +461,21 @@ def test_a_large_tier_shows_its_first_winners_and_says_how_many_there_are(
     assert "The first 3 of 5 winners" in response.content.decode()
     data = client.get(url("results_json", campaign)).json()
     assert len(data["tiers"][0]["winners"]) == 5  # the JSON names them all
+
+
+@pytest.mark.parametrize("head", [1, 300])
+def test_winners_figures_are_read_from_the_frozen_rows_wherever_they_stand(
+    client, setup, monkeypatch, head
+):
+    """On PostgreSQL the page reads the first ROWS_HEAD rows of each frozen list with the
+    lists themselves; a winner placed further down is read from the whole list."""
+    monkeypatch.setattr(results_selectors, "ROWS_HEAD", head)
+    campaign = published(setup[0])
+    tiers = {t.tier.kind: t for t in client.get(url("results", campaign)).context["page"].tiers}
+    ranking = campaign.snapshots.get(kind="ranking").rows
+    top = tiers["leaderboard"].rows
+    assert len(top) == 3 and [row["rank"] for _award, row in top] == [1, 2, 3]
+    assert [list(row.values()) for _a, row in top] == [ranking[a.position] for a, _ in top]
+    firsts = dict(campaign.snapshots.get(kind="newcomers").rows)
+    newcomers = tiers["newcomer"].rows
+    assert newcomers and all(post == firsts[a.user_id] for a, post in newcomers)
