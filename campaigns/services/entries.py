@@ -6,6 +6,7 @@ committed together. Closed campaigns are frozen: their entries never change here
 """
 
 from django.db import transaction
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from campaigns import rules
@@ -82,22 +83,25 @@ def entry_refresh(*, post: Post) -> list[Entry]:
         entry, _created = Entry.objects.update_or_create(
             campaign=campaign, post=post, defaults=fields
         )
-        _first_valid_mark(campaign_id=campaign.pk, author_id=post.author_id)
+        theirs = Entry.objects.filter(campaign=campaign, author_id=post.author_id)
+        first_valid_refresh(entries=theirs)
         touched.append(entry)
     return touched
 
 
-def _first_valid_mark(*, campaign_id: int, author_id: int) -> None:
-    """Keep `first_valid` on exactly the author's earliest valid entry in the campaign
-    (a verdict that changes can move it to another of their posts)."""
-    theirs = Entry.objects.filter(campaign_id=campaign_id, author_id=author_id)
-    first = (
-        theirs.filter(valid=True).order_by("posted_at", "post_id").values_list("pk", flat=True)[:1]
+def first_valid_refresh(*, entries: QuerySet) -> int:
+    """Keep `first_valid` on exactly each author's earliest valid entry (by posting time,
+    then post id) among `entries` — one author's in one campaign after a post write, a
+    whole campaign after a recheck — in two statements. Returns how many flags changed."""
+    earlier = Entry.objects.filter(
+        campaign=OuterRef("campaign"), author=OuterRef("author"), valid=True
+    ).filter(
+        Q(posted_at__lt=OuterRef("posted_at"))
+        | Q(posted_at=OuterRef("posted_at"), post_id__lt=OuterRef("post_id"))
     )
-    first_pk = next(iter(first), None)
-    theirs.filter(first_valid=True).exclude(pk=first_pk).update(first_valid=False)
-    if first_pk is not None:
-        theirs.filter(pk=first_pk, first_valid=False).update(first_valid=True)
+    is_first = Q(valid=True) & ~Q(Exists(earlier))
+    cleared = entries.filter(first_valid=True).exclude(is_first).update(first_valid=False)
+    return cleared + entries.filter(first_valid=False).filter(is_first).update(first_valid=True)
 
 
 @transaction.atomic

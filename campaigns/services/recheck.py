@@ -9,11 +9,10 @@ whose verdict changed are written, and the first-valid flags are set once, in SQ
 """
 
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from campaigns.models import Campaign, Entry
-from campaigns.services.entries import _judge
+from campaigns.services.entries import _judge, first_valid_refresh
 from square.models import Post
 from square.selectors.integrity import integrity_state
 
@@ -51,20 +50,6 @@ def _recheck_batch(campaign: Campaign, entries: list[Entry]) -> list[Entry]:
     return changed
 
 
-def first_valid_recompute(*, campaign: Campaign) -> int:
-    """Set `first_valid` on exactly each author's earliest valid entry (by posting
-    time, then post id), in two statements. Returns how many flags changed."""
-    entries = Entry.objects.filter(campaign=campaign)
-    earlier = entries.filter(author=OuterRef("author"), valid=True).filter(
-        Q(posted_at__lt=OuterRef("posted_at"))
-        | Q(posted_at=OuterRef("posted_at"), post_id__lt=OuterRef("post_id"))
-    )
-    is_first = Q(valid=True) & ~Q(Exists(earlier))
-    cleared = entries.filter(first_valid=True).exclude(is_first).update(first_valid=False)
-    set_ = entries.filter(first_valid=False).filter(is_first).update(first_valid=True)
-    return cleared + set_
-
-
 @transaction.atomic
 def entries_recheck(*, campaigns) -> int:
     """Re-judge every entry of these open campaigns with the rules `entry_refresh` uses,
@@ -79,5 +64,5 @@ def entries_recheck(*, campaigns) -> int:
             changed = _recheck_batch(campaign, batch)
             Entry.objects.bulk_update(changed, JUDGED_FIELDS, batch_size=500)
         entries.update(judged_at=now)  # every entry was judged, changed or not
-        first_valid_recompute(campaign=campaign)
+        first_valid_refresh(entries=entries)
     return total

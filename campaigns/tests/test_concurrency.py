@@ -135,7 +135,7 @@ def test_two_entries_of_a_newcomer_turning_valid_at_once_leave_one_new_voice(mon
     newbie = member(joined=timezone.now() - timedelta(days=1))
     drafts = [post_create(author=newbie, body=f"#{TAG} 短{n}") for n in range(2)]
     assert new_voices_of(newbie) == []
-    real_mark, arrived, caught_up = entries_service._first_valid_mark, [], threading.Condition()
+    real_mark, arrived, caught_up = entries_service.first_valid_refresh, [], threading.Condition()
 
     def other_is_waiting_on_a_lock() -> bool:
         with connection.cursor() as cursor:
@@ -147,7 +147,7 @@ def test_two_entries_of_a_newcomer_turning_valid_at_once_leave_one_new_voice(mon
 
     def mark_when_the_other_caught_up(**kwargs):
         with caught_up:
-            arrived.append(kwargs["author_id"])
+            arrived.append(kwargs["entries"])
             caught_up.notify_all()
         for _ in range(1200):  # at most a minute
             with caught_up:
@@ -159,7 +159,7 @@ def test_two_entries_of_a_newcomer_turning_valid_at_once_leave_one_new_voice(mon
             raise AssertionError("the other edit never caught up")
         real_mark(**kwargs)
 
-    monkeypatch.setattr(entries_service, "_first_valid_mark", mark_when_the_other_caught_up)
+    monkeypatch.setattr(entries_service, "first_valid_refresh", mark_when_the_other_caught_up)
     edits = [(post, entry_text()) for post in drafts]
     run_together(lambda edit: post_edit(post=edit[0], editor=newbie, body=edit[1]), edits)
     assert Entry.objects.filter(campaign=campaign, author=newbie, valid=True).count() == 2
