@@ -19,7 +19,7 @@ from campaigns.selectors import (
     new_voices_page as voices_page,
 )
 from campaigns.selectors.pages import campaign_public, users_by_id
-from square.views.common import render_feed
+from square.views.common import render_page
 
 LEADERBOARD_SIZE = 100  # at most the cached board's TOP_SIZE
 
@@ -90,7 +90,7 @@ def new_voices_page(request, slug: str):
     campaign = _or_404(campaign_public(slug=slug))
     context = {"campaign": campaign, "phase": campaign.phase(), "mark_new": True}
 
-    def pager(_qs, cursor, size):
+    def page_of(cursor, size):
         return voices_page(campaign=campaign, cursor=cursor, size=size)
 
-    return render_feed(request, "campaigns/new_voices.html", None, context, pager)
+    return render_page(request, "campaigns/new_voices.html", page_of, context)

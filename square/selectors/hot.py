@@ -64,8 +64,7 @@ def hot_ranking_take(now: datetime | None = None) -> HotRanking:
 def hot_ranking_keep(ranking: HotRanking) -> HotRanking:
     """Store a ranking where cursors find it, as the current one (when the cache is
     down, pages are cut by SQL: slower, but served)."""
-    cache_set_many({_key(ranking.micros): ranking}, KEEP_SECONDS)
-    cache_set_many({CURRENT_KEY: ranking.micros}, KEEP_SECONDS)
+    cache_set_many({_key(ranking.micros): ranking, CURRENT_KEY: ranking.micros}, KEEP_SECONDS)
     return ranking
 
 
@@ -106,11 +105,10 @@ def hot_page(*, cursor: str | None, size: int) -> Page:
     else:
         ranking, start = hot_ranking_current(), 0
         moment = ranking.moment
-    if ranking is None or start is None:
+    if ranking is None or start is None:  # the ranking left the cache: SQL, same moment
         return score_page(feed_hot(now=moment), cursor, size, now=moment)
     ids = ranking.ids[start : start + size + 1].tolist()
     if len(ids) <= size and not ranking.complete:  # the page runs past the cached head
         return score_page(feed_hot(now=moment), cursor, size, now=moment)
-    has_next = len(ids) > size
-    next_cursor = ranking.cursor_at(start + size - 1) if has_next else None
-    return Page(items=_posts(list(ids[:size])), next_cursor=next_cursor)
+    next_cursor = ranking.cursor_at(start + size - 1) if len(ids) > size else None
+    return Page(items=_posts(ids[:size]), next_cursor=next_cursor)

@@ -22,14 +22,25 @@ def next_url(request, cursor: str) -> str:
 
 
 def render_feed(request, template: str, qs, context: dict, pager=keyset_page):
-    """Render one page of `qs`; with `?partial=1` only the cards and the next link.
-    (A broken cursor raises InvalidCursor, which the middleware answers with a 400.)
+    """Render one page of the QuerySet `qs`, cut by `pager` (keyset by default)."""
+
+    def page_of(cursor, size):
+        return pager(qs, cursor, size)
+
+    return render_page(request, template, page_of, context)
+
+
+def render_page(request, template: str, page_of, context: dict):
+    """Render the page `page_of(cursor, size)` returns (feeds cut from a cached ranking
+    or from another table use this directly); with `?partial=1` only the cards and the
+    next link. (A broken cursor raises InvalidCursor, which the middleware answers with
+    a 400.)
 
     The partial is what the "load more" button fetches; without JavaScript the same
     link simply opens the next page. Which posts the viewer liked is one more query,
     the badges apps put on the cards (campaign entries) one more.
     """
-    page = pager(qs, request.GET.get("cursor"), settings.SQUARE_FEED_PAGE_SIZE)
+    page = page_of(request.GET.get("cursor"), settings.SQUARE_FEED_PAGE_SIZE)
     selectors.cards_prefetch(page.items)
     context = {
         **context,

@@ -7,7 +7,7 @@ from django.views.decorators.http import require_GET
 
 from square import hooks, selectors, text
 from square.forms import PostForm, SearchForm
-from square.views.common import bad_request, render_feed
+from square.views.common import bad_request, render_feed, render_page
 
 
 def _trending():
@@ -23,10 +23,10 @@ TABS = ("hot", "latest", "following")
 def _hot(request, context):
     """推荐 Hot: pages of the ranking taken at most a minute ago (`selectors.hot_page`)."""
 
-    def pager(_qs, cursor, size):
+    def page_of(cursor, size):
         return selectors.hot_page(cursor=cursor, size=size)
 
-    return render_feed(request, "square/home.html", None, context, pager)
+    return render_page(request, "square/home.html", page_of, context)
 
 
 @require_GET
