@@ -91,9 +91,31 @@ def _described(log: Path) -> str:
     return ""
 
 
+def _exit_on_signal(signum, frame):
+    raise SystemExit(128 + signum)
+
+
+@contextmanager
+def _stoppable():
+    """SIGTERM and SIGHUP end the benchmark like Ctrl-C does: as an exception, so the
+    `finally` below stops the server (killed without it, the server outlived us)."""
+    previous = {sig: signal.signal(sig, _exit_on_signal) for sig in (signal.SIGTERM, signal.SIGHUP)}
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
 @contextmanager
 def running(env: dict, *, host: str, port: int, log: Path, wait: int = 180):
     """The server, up and answering /bench/bare/; yields how it was started."""
+    with _stoppable(), _serving(env, host=host, port=port, log=log, wait=wait) as how:
+        yield how
+
+
+@contextmanager
+def _serving(env: dict, *, host: str, port: int, log: Path, wait: int):
     cmd, how = command(host, port)
     env = {**os.environ, **env, "HOST": host, "PORT": str(port)}
     log.parent.mkdir(parents=True, exist_ok=True)
