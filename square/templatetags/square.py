@@ -59,7 +59,7 @@ def is_long(post) -> bool:
     return len(post.body) > CARD_LIMIT
 
 
-def _relative(moment) -> str:
+def relative_time(moment) -> str:
     delta = timezone.now() - moment
     if delta < timedelta(minutes=1):
         return _("just now")
@@ -83,7 +83,7 @@ def when(moment, relative: bool = True):
         return ""
     local = timezone.localtime(moment)
     full = f"{local:%Y-%m-%d %H:%M} (UTC+8)"
-    shown = _relative(moment) if relative else full
+    shown = relative_time(moment) if relative else full
     return format_html('<time datetime="{}" title="{}">{}</time>', moment.isoformat(), full, shown)
 
 
@@ -96,9 +96,15 @@ def avatar(user, size: str = "md"):
 
 @register.simple_tag(takes_context=True)
 def here(context) -> str:
-    """This page's address for a form's `next`, minus the paging parameters (a partial
-    "load more" response must not send people back to a bare fragment)."""
-    request = context["request"]
+    """This page's address for a form's `next` (cached cards hold a slot for it)."""
+    if "here_slot" in context:
+        return context["here_slot"]
+    return page_address(context["request"])
+
+
+def page_address(request) -> str:
+    """This page's address minus the paging parameters (a partial "load more" response
+    must not send people back to a bare fragment)."""
     query = request.GET.copy()
     for name in ("partial", "cursor"):
         query.pop(name, None)

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import render
 
 from square import hooks, selectors
+from square.cards import cards_render
 from square.pagination import keyset_page
 
 
@@ -38,15 +39,21 @@ def render_page(request, template: str, page_of, context: dict):
 
     The partial is what the "load more" button fetches; without JavaScript the same
     link simply opens the next page. Which posts the viewer liked is one more query,
-    the badges apps put on the cards (campaign entries) one more.
+    the badges apps put on the cards (campaign entries) one more; the cards themselves
+    mostly come rendered from `square.cards`.
     """
     page = page_of(request.GET.get("cursor"), settings.SQUARE_FEED_PAGE_SIZE)
-    selectors.cards_prefetch(page.items)
+    cards = cards_render(
+        request=request,
+        posts=page.items,
+        liked_ids=selectors.liked_post_ids(viewer=request.user, posts=page.items),
+        badges=hooks.card_badges(posts=page.items, viewer=request.user),
+        extra=context,
+    )
     context = {
         **context,
         "page": page,
-        "liked_ids": selectors.liked_post_ids(viewer=request.user, posts=page.items),
-        "badges": hooks.card_badges(posts=page.items, viewer=request.user),
+        "cards": cards,
         "next_url": next_url(request, page.next_cursor) if page.has_next else "",
     }
     if request.GET.get("partial") == "1":
