@@ -25,7 +25,7 @@ def redis_cache_settings(url: str = REDIS_URL) -> dict:
     """The caches as production has them: Redis shared, card fragments per process."""
     return {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "square.cache.RedisCache",  # square/settings.py on Redis
             "LOCATION": url,
             "OPTIONS": REDIS_OPTIONS,
         },

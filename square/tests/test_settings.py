@@ -141,7 +141,7 @@ def test_postgresql_goes_through_the_psycopg_pool():
 
 def test_redis_holds_the_cache_and_fronts_the_sessions():
     shown = _settings_with(**PRODUCTION, CACHE_URL="redis://cache.internal:6379/0")
-    assert shown["cache"] == "django.core.cache.backends.redis.RedisCache"
+    assert shown["cache"] == "square.cache.RedisCache"  # Django's, one client per pool
     assert shown["sessions"] == "django.contrib.sessions.backends.cached_db"
     local = _settings_with(**PRODUCTION)  # a per-process cache cannot front sessions
     assert local["cache"] == "django.core.cache.backends.locmem.LocMemCache"
