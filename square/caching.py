@@ -49,11 +49,16 @@ def cache_add(key: str, value: Any, timeout: int) -> bool:
         return True
 
 
-def _unlock(key: str) -> None:
+def cache_delete(key: str) -> None:
+    """`cache.delete`; logged when the cache fails."""
     try:
-        cache.delete(f"{key}:computing")
+        cache.delete(key)
     except Exception:
         logger.warning("cache delete of %s failed", key)
+
+
+def _unlock(key: str) -> None:
+    cache_delete(f"{key}:computing")
 
 
 def cached_value(key: str, compute: Callable[[], Any], *, fresh: int) -> Any:

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from campaigns.models import Award, Campaign, Entry, RewardTier, ShippingAddress
+from campaigns.selectors.rewards import featured_forget
 from campaigns.services.audit import audit_record
 from campaigns.services.draws import award_create
 from square.services.notifications import notification_create
@@ -38,6 +39,7 @@ def results_publish(*, campaign: Campaign, actor=None, now=None) -> Campaign:
         raise ValidationError(_("Run the draws before publishing."))
     campaign.status, campaign.published_at = Campaign.Status.PUBLISHED, now or timezone.now()
     campaign.save(update_fields=["status", "published_at"])
+    featured_forget()
     awards = Award.objects.filter(tier__campaign=campaign).select_related("user", "tier__campaign")
     for award in awards.exclude(status=Award.Status.REVOKED):
         _notify_winner(award)
@@ -94,6 +96,7 @@ def award_disqualify(*, award: Award, reason: str, actor=None, now=None) -> Awar
         )
         if award.tier.campaign.status == Campaign.Status.PUBLISHED:
             _notify_winner(replacement)
+            featured_forget()
     audit_record(
         campaign=award.tier.campaign,
         actor=actor,
