@@ -5,7 +5,9 @@ Every sentence is written here or in a template, translated; the square only get
 `Badge`s, JSON for the compose counter and finished HTML panels.
 """
 
-from django.template.loader import render_to_string
+from django.contrib.auth.models import AnonymousUser
+from django.core.cache import caches
+from django.template.loader import get_template, render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
@@ -15,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from campaigns import rules
 from campaigns.models import Campaign, Entry
-from campaigns.selectors.pages import NEW_VOICES_AFTER_END, newest_new_voices
+from campaigns.selectors.pages import NEW_VOICES_AFTER_END, newest_new_voices, users_by_id
 from campaigns.selectors.rewards import (
     entries_for_cards,
     featured_home_items,
@@ -27,6 +29,7 @@ from square.hooks import Badge
 
 PANEL_CACHE_SECONDS = 60
 PANEL_VOICES = 5
+BOARD_ROWS_SECONDS = 300  # a board is refreshed every minute; older versions age out
 
 
 def is_english() -> bool:
@@ -225,3 +228,40 @@ def home_panels(*, request) -> str:
 def compose_url(campaign: Campaign) -> str:
     """The "post now" link: the compose page with the campaign's tag filled in."""
     return f"{reverse('compose')}?{urlencode({'tag': campaign.hashtag})}"
+
+
+# --- the leaderboard's rows ---------------------------------------------------------------
+
+BOARD_ROW = "campaigns/leaderboard.html#row"
+
+
+def board_rows(*, board, top, viewer) -> list:
+    """The HTML rows of the leaderboard's top, as `viewer` sees them. The rows are the
+    same for everyone but the viewer's own (marked "me"), and change only with the
+    board, about once a minute: they are rendered once per board version and language
+    in each process (100 rows were most of the page's cost), and the viewer's row is
+    rendered for them. Names and avatars follow the board: at most a minute late."""
+    store = caches["template_fragments"]
+    key = f"campaigns:board-rows:{board.campaign_id}:{board.version}:{get_language()}:{len(top)}"
+    rows = store.get(key)
+    if rows is None:
+        people = users_by_id(s.user_id for s in top)
+        template = get_template(BOARD_ROW)
+        anonymous = AnonymousUser()
+        rows = [
+            (
+                s.user_id,
+                template.render({"row": s, "person": people.get(s.user_id), "user": anonymous}),
+            )
+            for s in top
+        ]
+        store.set(key, rows, BOARD_ROWS_SECONDS)
+    signed_in = viewer is not None and viewer.is_authenticated
+    return [
+        mark_safe(_own_row(row, viewer) if signed_in and user_id == viewer.pk else html)
+        for (user_id, html), row in zip(rows, top, strict=True)
+    ]
+
+
+def _own_row(row, viewer) -> str:
+    return get_template(BOARD_ROW).render({"row": row, "person": viewer, "user": viewer})

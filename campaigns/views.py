@@ -18,7 +18,7 @@ from campaigns.selectors import (
 from campaigns.selectors import (
     new_voices_page as voices_page,
 )
-from campaigns.selectors.pages import campaign_public, users_by_id
+from campaigns.selectors.pages import campaign_public
 from square.views.common import render_page
 
 LEADERBOARD_SIZE = 100  # at most the cached board's TOP_SIZE
@@ -72,11 +72,11 @@ def leaderboard(request, slug: str):
     top = board.top[:LEADERBOARD_SIZE]
     user = _signed_in(request)
     mine = live_standing(board, user.pk) if user else None
-    people = users_by_id(s.user_id for s in top)
+    html_rows = presentation.board_rows(board=board, top=top, viewer=user)
     context = {
         "campaign": campaign,
         "phase": campaign.phase(),
-        "rows": [(s, people.get(s.user_id)) for s in top],
+        "rows": list(zip(top, html_rows, strict=True)),
         "total": board.total,
         "mine": mine,
         "mine_outside": mine is not None and mine.rank > len(top),

@@ -300,8 +300,8 @@ def test_leaderboard_order_and_my_highlighted_row(client, live, alice, bob):
     client.force_login(bob)
     response = client.get(reverse("campaigns:leaderboard", args=[live.slug]))
     html = response.content.decode()
-    people = [person.username for _row, person in response.context["rows"]]
-    assert people == ["carol", "bob", "alice"]
+    people = [row.user_id for row, _html in response.context["rows"]]
+    assert people == [carol.pk, bob.pk, alice.pk]
     assert [row.score for row, _ in response.context["rows"]] == [15, 10, 5]
     assert "卡罗" in html
     assert html.count('class="me"') == 1
@@ -319,9 +319,35 @@ def test_my_row_is_shown_below_when_outside_the_top(client, live, alice, bob, mo
     post_create(author=alice, body=valid_text())
     client.force_login(alice)
     response = client.get(reverse("campaigns:leaderboard", args=[live.slug]))
-    assert [p.username for _r, p in response.context["rows"]] == ["bob"]
+    assert [r.user_id for r, _html in response.context["rows"]] == [bob.pk]
     assert response.context["mine_outside"] and response.context["mine"].rank == 2
     assert "Your place" in response.content.decode()
+
+
+def test_the_board_rows_are_rendered_once_and_each_viewer_sees_their_own_row(
+    client, live, alice, bob, monkeypatch
+):
+    from campaigns import presentation
+
+    post_create(author=bob, body=valid_text())
+    post_create(author=bob, body=valid_text())
+    post_create(author=alice, body=valid_text())
+    looked_up = []
+    real = presentation.users_by_id
+    monkeypatch.setattr(presentation, "users_by_id", lambda ids: looked_up.append(1) or real(ids))
+    url = reverse("campaigns:leaderboard", args=[live.slug])
+    pages = {}
+    for viewer in (alice, bob, None):
+        client.logout()
+        if viewer:
+            client.force_login(viewer)
+        pages[viewer.username if viewer else ""] = client.get(url).content.decode()
+    assert len(looked_up) == 1  # the rows were rendered for the first viewer only
+    for name, rank in (("alice", 2), ("bob", 1)):
+        assert pages[name].count('class="me"') == 1
+        assert re.search(rf'class="me"[^>]*>\s*<td class="num">{rank}</td>', pages[name])
+    assert 'class="me"' not in pages[""]
+    assert pages[""].count(alice.name) == pages["bob"].count(alice.name) >= 1
 
 
 # --- New Voices ---------------------------------------------------------------------------
