@@ -2,18 +2,14 @@
 
 from django.utils.functional import SimpleLazyObject
 
-from square.models import Notification
+from square.selectors.notifications import unread_badge
 
 
 def notifications(request):
-    """The header's unread badge ("", "7", "99+"): counted only when a template shows it,
-    and never past 100, so a very popular account does not pay for a big count."""
+    """The header's unread badge ("", "7", "99+"): read only when a template shows it
+    (`selectors.notifications.unread_badge`)."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
 
-    def badge() -> str:
-        n = Notification.objects.filter(recipient=user, read_at__isnull=True)[:100].count()
-        return "" if n == 0 else "99+" if n > 99 else str(n)
-
-    return {"unread_badge": SimpleLazyObject(badge)}
+    return {"unread_badge": SimpleLazyObject(lambda: unread_badge(user=user))}

@@ -2,6 +2,7 @@
 
 from django.db.models import Count, Max, Q
 
+from square.caching import cache_get, cache_set_many
 from square.models import Notification, User
 from square.notifications import NoticeGroup
 from square.pagination import Page, cursor_decode, cursor_encode
@@ -44,3 +45,24 @@ def notification_page(*, user: User, cursor: str | None, size: int) -> Page:
     if len(rows) > size:
         next_cursor = cursor_encode(shown[-1]["last_at"], shown[-1]["last_id"])
     return Page(items=items, next_cursor=next_cursor)
+
+
+UNREAD_CAP = 100
+UNREAD_SECONDS = 60  # a bound on a race between a count and a change, nothing more
+
+
+def unread_key(user_id: int) -> str:
+    return f"square:unread:{user_id}"
+
+
+def unread_badge(*, user: User) -> str:
+    """The header's unread badge ("", "7", "99+"), on every page of a signed-in member:
+    counted at most to 100, and kept in the cache until a notice arrives, is withdrawn
+    or is read (`square.services.notifications` forgets it), so browsing costs no query."""
+    key = unread_key(user.pk)
+    shown = cache_get(key)
+    if shown is None:
+        n = Notification.objects.filter(recipient=user, read_at__isnull=True)[:UNREAD_CAP].count()
+        shown = "" if n == 0 else "99+" if n >= UNREAD_CAP else str(n)
+        cache_set_many({key: shown}, UNREAD_SECONDS)
+    return shown

@@ -4,7 +4,9 @@ own transaction, so a like and its notice are committed (or rolled back) togethe
 from django.db import transaction
 from django.utils import timezone
 
+from square.caching import cache_delete
 from square.models import Comment, Notification, Post, User
+from square.selectors.notifications import unread_key
 
 STANDALONE_KINDS = {"mention", "reply", "quote"}
 
@@ -38,6 +40,7 @@ def notification_create(
     """Tell `recipient` about an event; nobody is told about their own actions."""
     if actor is not None and actor.pk == recipient.pk:
         return None
+    unread_forget(user_id=recipient.pk)
     return Notification.objects.create(
         recipient=recipient,
         kind=kind,
@@ -57,11 +60,21 @@ def notification_withdraw(
     Notification.objects.filter(
         recipient_id=recipient_id, kind=kind, actor=actor, post=post, read_at__isnull=True
     ).delete()
+    unread_forget(user_id=recipient_id)
 
 
 @transaction.atomic
 def notifications_mark_read(*, user: User) -> int:
     """Mark everything unread as read (opening the page reads it); returns how many."""
+    unread_forget(user_id=user.pk)
     return Notification.objects.filter(recipient=user, read_at__isnull=True).update(
         read_at=timezone.now()
     )
+
+
+def unread_forget(*, user_id: int) -> None:
+    """The member's unread badge is recounted on their next page: forgotten now, and
+    again once this commits (a page counted in between saw the old count)."""
+    key = unread_key(user_id)
+    cache_delete(key)
+    transaction.on_commit(lambda: cache_delete(key))

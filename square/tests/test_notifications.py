@@ -401,3 +401,23 @@ def test_the_badge_is_counted_only_when_shown(user, django_assert_num_queries):
         context = badge_for(user)
     with django_assert_num_queries(1):
         assert str(context["unread_badge"]) == ""
+
+
+def test_the_badge_is_kept_until_a_notice_arrives_or_is_read(user, django_assert_num_queries):
+    from square.services.notifications import (
+        notification_create,
+        notification_withdraw,
+        notifications_mark_read,
+    )
+
+    assert str(badge_for(user)["unread_badge"]) == ""
+    with django_assert_num_queries(0):
+        assert str(badge_for(user)["unread_badge"]) == ""  # from the cache
+    fan, other = UserFactory(), UserFactory()
+    notification_create(recipient=user, kind="follow", actor=fan)
+    notification_create(recipient=user, kind="follow", actor=other)
+    assert str(badge_for(user)["unread_badge"]) == "2"
+    notification_withdraw(kind="follow", actor=fan, recipient_id=user.pk)
+    assert str(badge_for(user)["unread_badge"]) == "1"
+    notifications_mark_read(user=user)
+    assert str(badge_for(user)["unread_badge"]) == ""
