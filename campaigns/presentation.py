@@ -265,3 +265,25 @@ def board_rows(*, board, top, viewer) -> list:
 
 def _own_row(row, viewer) -> str:
     return get_template(BOARD_ROW).render({"row": row, "person": viewer, "user": viewer})
+
+
+EXCLUSION_ROW = "campaigns/results.html#exclusion_row"
+
+
+def exclusion_rows(*, exclusions, mine) -> list:
+    """The results page's rows of excluded people (the first `PEOPLE_SHOWN`), with the
+    viewer's own row (`mine`) marked: rendered once per summary version and language in
+    each process, like the leaderboard's rows, since 200 rows were most of the page."""
+    store = caches["template_fragments"]
+    key = f"campaigns:exclusion-rows:{exclusions.version}:{get_language()}"
+    rows = store.get(key) if exclusions.version else None
+    if rows is None:
+        template = get_template(EXCLUSION_ROW)
+        rows = [(p, template.render({"person": p, "my_exclusion": None})) for p in exclusions.shown]
+        store.set(key, rows, BOARD_ROWS_SECONDS)
+    return [
+        mark_safe(get_template(EXCLUSION_ROW).render({"person": p, "my_exclusion": mine}))
+        if mine is not None and p == mine
+        else mark_safe(html)
+        for p, html in rows
+    ]

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_GET
 
-from campaigns import draw
+from campaigns import draw, presentation
 from campaigns.models import Campaign, Snapshot
 from campaigns.selectors.exclusions import campaign_exclusions
 from campaigns.selectors.pages import campaign_public
@@ -45,13 +45,15 @@ def results(request, slug: str):
     # Revoked awards are counted only when the winners are shown (loaded by the page).
     codes = [code for t in page.tiers for code in t.data["revoked_codes"]]
     exclusions = campaign_exclusions(campaign, revoked_codes=codes)
+    mine = exclusions.person(campaign, request.user)
     context = {
         "campaign": campaign,
         "phase": campaign.phase(),
         "page": page,
         "data": page.data,
         "exclusions": exclusions,
-        "my_exclusion": exclusions.person(campaign, request.user),
+        "my_exclusion": mine,
+        "exclusion_rows": presentation.exclusion_rows(exclusions=exclusions, mine=mine),
         "json_url": json_url,
         "verify_command": f"python3 campaigns/draw.py {json_url}",
         "script_url": reverse("campaigns:draw_script"),

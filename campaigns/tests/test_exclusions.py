@@ -257,6 +257,33 @@ def test_a_signed_in_viewer_is_told_their_own_pseudonym(client, campaign, people
     assert "You are on" not in anonymous and "None of your posts" not in anonymous
 
 
+def test_the_rows_are_rendered_once_and_each_viewer_finds_their_own(monkeypatch, campaign, people):
+    from campaigns import presentation
+
+    rendered = []
+    real = presentation.get_template
+
+    class Counting:
+        def __init__(self, name):
+            self.template = real(name)
+
+        def render(self, context):
+            rendered.append(context["person"].pseudonym)
+            return self.template.render(context)
+
+    monkeypatch.setattr(presentation, "get_template", Counting)
+    Client().get(url("results", campaign))
+    assert len(rendered) == 5  # every row, once
+    for name in ("dan", "cat"):
+        client = Client()
+        client.force_login(people[name])
+        section = excluded_section(client.get(url("results", campaign)).content.decode())
+        mine = pseudonym(campaign, people[name].pk)
+        assert section.count('<tr class="me">') == 1
+        assert f'<tr class="me"><td><code class="camp-pseudonym">{mine}</code>' in section
+    assert rendered[5:] == [pseudonym(campaign, people[n].pk) for n in ("dan", "cat")]
+
+
 def test_a_long_list_is_cut_on_the_page_with_the_total(monkeypatch, client, campaign, people):
     monkeypatch.setattr(exclusions_module, "PEOPLE_SHOWN", 2)
     section = excluded_section(client.get(url("results", campaign)).content.decode())
