@@ -55,7 +55,10 @@ def keyset_page(
     qs = qs.order_by(f"{sign}{time_field}", f"{sign}pk")
     if cursor:
         moment, pk = cursor_decode(cursor)
-        qs = qs.filter(
+        # The first condition is implied by the second; PostgreSQL uses it as the index
+        # bound, so the scan starts at the cursor instead of filtering every newer row
+        # (page 1,000 of Latest read 32,570 rows: 24 ms, page 1 none).
+        qs = qs.filter(**{f"{time_field}__{after}e": moment}).filter(
             Q(**{f"{time_field}__{after}": moment}) | Q(**{time_field: moment, f"pk__{after}": pk})
         )
     rows = list(qs[: size + 1])
