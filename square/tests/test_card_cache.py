@@ -84,3 +84,15 @@ def test_each_language_has_its_own_copy(client, author, staff_user):
     chinese = client.get(post.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
     assert "Hidden by staff" in english
     assert "Hidden by staff" not in chinese and "工作人员" in chinese
+
+
+def test_the_trending_box_is_kept_per_list_and_shows_a_new_list(client, author):
+    from django.core.cache import cache
+
+    post_create(author=author, body="first topic #alpha")
+    aside = client.get("/?tab=latest").content.decode().split('class="card side-box"')[1]
+    assert "#alpha" in aside and "#beta" not in aside
+    post_create(author=UserFactory(), body="second topic #beta")
+    cache.clear()  # the lists are recounted; the rendered box is keyed by what they hold
+    aside = client.get("/?tab=latest").content.decode().split('class="card side-box"')[1]
+    assert "#alpha" in aside and "#beta" in aside

@@ -1,5 +1,7 @@
 """The home feed, topic pages and search."""
 
+import hashlib
+
 from django.conf import settings
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -11,10 +13,12 @@ from square.views.common import bad_request, render_feed, render_page
 
 
 def _trending():
-    return {
-        "trending_day": selectors.trending_tags(hours=24),
-        "trending_week": selectors.trending_tags(hours=24 * 7),
-    }
+    """The trending box's lists, and a digest of them: the box is rendered once per
+    digest and language in each process (twenty links with plurals took 3 ms)."""
+    day = selectors.trending_tags(hours=24)
+    week = selectors.trending_tags(hours=24 * 7)
+    version = hashlib.blake2b(repr((day, week)).encode(), digest_size=16).hexdigest()
+    return {"trending_day": day, "trending_week": week, "trending_version": version}
 
 
 TABS = ("hot", "latest", "following")
