@@ -37,6 +37,13 @@ HOME_KEY = "campaigns:home"
 FEATURED_KEY = "campaigns:featured-posts"
 FEATURED_KINDS = (Prize.Kind.FEATURED_HOME, Prize.Kind.FEATURED_POSTS)
 PUBLISHED_POST = Post.Status.PUBLISHED
+# What a card's badges read of an entry and its campaign (`presentation.card_badges`):
+# a campaign row has some fifty columns, and loading them all was most of the query.
+CARD_ENTRY_FIELDS = (
+    *("post_id", "campaign_id", "author_id", "valid", "under_review", "reasons"),
+    *("counted_chars", "posted_at"),
+    *("campaign__slug", "campaign__hashtag", "campaign__min_chars", "campaign__starts_at"),
+)
 
 
 # --- a member's rewards ------------------------------------------------------------------
@@ -186,6 +193,7 @@ def entries_for_cards(*, post_ids, now=None) -> list[Entry]:
         Entry.objects.filter(post_id__in=list(post_ids))
         .exclude(campaign__status=Campaign.Status.DRAFT)
         .select_related("campaign")
+        .only(*CARD_ENTRY_FIELDS)
         .annotate(anything_featured=Exists(anything))
     )
     featured = featured_posts() if any(e.anything_featured for e in entries) else {}
