@@ -204,10 +204,11 @@ def http_phase(opts: Options, report, campaign: Campaign, user: User) -> None:
         report.server = how
         cookie = session_cookie(user)
         report.http = load_pages(opts, report.pages, cookie)
-        report.soak, report.soak_connections = (
-            soak(opts, report.pages, cookie),
-            opts.soak_connections,
-        )
+        if opts.soak > 0:  # `--soak 0`: none (wrk refuses a run of 0 s)
+            report.soak, report.soak_connections = (
+                soak(opts, report.pages, cookie),
+                opts.soak_connections,
+            )
         if not opts.work:
             return
         try:
