@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+STOP_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
 
 
 def has_make_serve() -> bool:
@@ -92,6 +93,8 @@ def _described(log: Path) -> str:
 
 
 def _exit_on_signal(signum, frame):
+    for sig in STOP_SIGNALS:  # a second signal must not cut the server's stop short
+        signal.signal(sig, signal.SIG_IGN)
     raise SystemExit(128 + signum)
 
 
@@ -99,7 +102,7 @@ def _exit_on_signal(signum, frame):
 def _stoppable():
     """SIGTERM and SIGHUP end the benchmark like Ctrl-C does: as an exception, so the
     `finally` below stops the server (killed without it, the server outlived us)."""
-    previous = {sig: signal.signal(sig, _exit_on_signal) for sig in (signal.SIGTERM, signal.SIGHUP)}
+    previous = {sig: signal.signal(sig, _exit_on_signal) for sig in STOP_SIGNALS}
     try:
         yield
     finally:
