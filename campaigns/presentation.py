@@ -5,6 +5,8 @@ Every sentence is written here or in a template, translated; the square only get
 `Badge`s, JSON for the compose counter and finished HTML panels.
 """
 
+import functools
+
 from django.contrib.auth.models import AnonymousUser
 from django.core.cache import caches
 from django.template.loader import get_template, render_to_string
@@ -230,60 +232,60 @@ def compose_url(campaign: Campaign) -> str:
     return f"{reverse('compose')}?{urlencode({'tag': campaign.hashtag})}"
 
 
-# --- the leaderboard's rows ---------------------------------------------------------------
+# --- rows the same for everyone but the viewer's own --------------------------------------
 
 BOARD_ROW = "campaigns/leaderboard.html#row"
-
-
-def board_rows(*, board, top, viewer) -> list:
-    """The HTML rows of the leaderboard's top, as `viewer` sees them. The rows are the
-    same for everyone but the viewer's own (marked "me"), and change only with the
-    board, about once a minute: they are rendered once per board version and language
-    in each process (100 rows were most of the page's cost), and the viewer's row is
-    rendered for them. Names and avatars follow the board: at most a minute late."""
-    store = caches["template_fragments"]
-    key = f"campaigns:board-rows:{board.campaign_id}:{board.version}:{get_language()}:{len(top)}"
-    rows = store.get(key)
-    if rows is None:
-        people = users_by_id(s.user_id for s in top)
-        template = get_template(BOARD_ROW)
-        anonymous = AnonymousUser()
-        rows = [
-            (
-                s.user_id,
-                template.render({"row": s, "person": people.get(s.user_id), "user": anonymous}),
-            )
-            for s in top
-        ]
-        store.set(key, rows, BOARD_ROWS_SECONDS)
-    signed_in = viewer is not None and viewer.is_authenticated
-    return [
-        mark_safe(_own_row(row, viewer) if signed_in and user_id == viewer.pk else html)
-        for (user_id, html), row in zip(rows, top, strict=True)
-    ]
-
-
-def _own_row(row, viewer) -> str:
-    return get_template(BOARD_ROW).render({"row": row, "person": viewer, "user": viewer})
-
-
 EXCLUSION_ROW = "campaigns/results.html#exclusion_row"
 
 
-def exclusion_rows(*, exclusions, mine) -> list:
-    """The results page's rows of excluded people (the first `PEOPLE_SHOWN`), with the
-    viewer's own row (`mine`) marked: rendered once per summary version and language in
-    each process, like the leaderboard's rows, since 200 rows were most of the page."""
+def _shared_rows(*, key: str | None, template: str, items, context, is_mine) -> list:
+    """The HTML of one row per item, rendered once per `key` (a version and the
+    language) in each process with `context(item, mine=False)`; the viewer's own row
+    (`is_mine(item)`) is rendered per request with `context(item, mine=True)`. Used
+    where long tables change about once a minute and were most of their page's cost."""
     store = caches["template_fragments"]
-    key = f"campaigns:exclusion-rows:{exclusions.version}:{get_language()}"
-    rows = store.get(key) if exclusions.version else None
+    rows = store.get(key) if key else None
     if rows is None:
-        template = get_template(EXCLUSION_ROW)
-        rows = [(p, template.render({"person": p, "my_exclusion": None})) for p in exclusions.shown]
+        shared = get_template(template)
+        rows = [shared.render(context(item, mine=False)) for item in items]
         store.set(key, rows, BOARD_ROWS_SECONDS)
     return [
-        mark_safe(get_template(EXCLUSION_ROW).render({"person": p, "my_exclusion": mine}))
-        if mine is not None and p == mine
-        else mark_safe(html)
-        for p, html in rows
+        mark_safe(
+            get_template(template).render(context(item, mine=True)) if is_mine(item) else html
+        )
+        for item, html in zip(items, rows, strict=True)
     ]
+
+
+def board_rows(*, board, top, viewer) -> list:
+    """The leaderboard's top as `viewer` sees it (their row marked "me"), rendered once
+    per board version. Names and avatars follow the board: at most a minute late."""
+    signed_in = viewer is not None and viewer.is_authenticated
+
+    @functools.cache
+    def people() -> dict:  # only when the shared rows are rendered
+        return users_by_id(s.user_id for s in top)
+
+    def context(row, *, mine: bool) -> dict:
+        if mine:
+            return {"row": row, "person": viewer, "user": viewer}
+        return {"row": row, "person": people().get(row.user_id), "user": AnonymousUser()}
+
+    key = f"campaigns:board-rows:{board.campaign_id}:{board.version}:{get_language()}:{len(top)}"
+    return _shared_rows(
+        key=key, template=BOARD_ROW, items=top, context=context,
+        is_mine=lambda row: signed_in and row.user_id == viewer.pk,
+    )  # fmt: skip
+
+
+def exclusion_rows(*, exclusions, mine) -> list:
+    """The results page's rows of excluded people (the first `PEOPLE_SHOWN`), the
+    viewer's own (`mine`) marked, rendered once per summary version."""
+    version = exclusions.version
+    return _shared_rows(
+        key=f"campaigns:exclusion-rows:{version}:{get_language()}" if version else None,
+        template=EXCLUSION_ROW,
+        items=exclusions.shown,
+        context=lambda p, *, mine: {"person": p, "my_exclusion": p if mine else None},
+        is_mine=lambda p: mine is not None and p == mine,
+    )
