@@ -16,6 +16,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.core.cache import cache
+from django.db import transaction
 
 logger = logging.getLogger(__name__)
 
@@ -55,6 +56,13 @@ def cache_delete(key: str) -> None:
         cache.delete(key)
     except Exception:
         logger.warning("cache delete of %s failed", key)
+
+
+def cache_forget(key: str) -> None:
+    """Drop a cached value a write has made wrong: now, and again once the write's
+    transaction commits (a reader in between may have cached the old value)."""
+    cache_delete(key)
+    transaction.on_commit(lambda: cache_delete(key))
 
 
 def _unlock(key: str) -> None:

@@ -8,7 +8,6 @@ ahead, the award not revoked):
 Both are marked on their cards. Every read here is a fixed number of queries.
 """
 
-from django.db import transaction
 from django.db.models import (
     Case,
     Count,
@@ -28,7 +27,7 @@ from django.utils import timezone
 
 from campaigns.models import Award, AwardItem, Campaign, Entry, Prize
 from campaigns.selectors.pages import NEW_VOICES_AFTER_END
-from square.caching import cache_delete, cached_value
+from square.caching import cache_forget, cached_value
 from square.models import Post
 
 PICKS_PER_WINNER = 5
@@ -177,8 +176,7 @@ def featured_forget() -> None:
     """After a change that makes something featured (results published, an alternate
     takes a revoked winner's place), the next card reads the new state: forgotten now,
     and again once the change commits (a card read in between saw the old state)."""
-    cache_delete(FEATURED_KEY)
-    transaction.on_commit(lambda: cache_delete(FEATURED_KEY))
+    cache_forget(FEATURED_KEY)
 
 
 def entries_for_cards(*, post_ids, now=None) -> list[Entry]:

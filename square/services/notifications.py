@@ -4,7 +4,7 @@ own transaction, so a like and its notice are committed (or rolled back) togethe
 from django.db import transaction
 from django.utils import timezone
 
-from square.caching import cache_delete
+from square.caching import cache_forget
 from square.models import Comment, Notification, Post, User
 from square.selectors.notifications import unread_key
 
@@ -75,6 +75,4 @@ def notifications_mark_read(*, user: User) -> int:
 def unread_forget(*, user_id: int) -> None:
     """The member's unread badge is recounted on their next page: forgotten now, and
     again once this commits (a page counted in between saw the old count)."""
-    key = unread_key(user_id)
-    cache_delete(key)
-    transaction.on_commit(lambda: cache_delete(key))
+    cache_forget(unread_key(user_id))
