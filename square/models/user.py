@@ -5,6 +5,8 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from square.names import username_skeleton
+
 
 class User(AbstractUser):
     """A member of the square. Never deleted: deactivation keeps their posts and history.
@@ -29,6 +31,20 @@ class User(AbstractUser):
     post_count = models.PositiveIntegerField(_("post count"), default=0)
     follower_count = models.PositiveIntegerField(_("followers"), default=0)
     following_count = models.PositiveIntegerField(_("following"), default=0)
+    # Carries the official badge; only superusers set it (like is_staff), never members.
+    is_official = models.BooleanField(
+        _("official account"),
+        default=False,
+        help_text=_(
+            "An official Square account, e.g. the operations team's: it carries the official badge."
+        ),
+    )
+    # The username's confusable skeleton (square.names.username_skeleton): unique, so two
+    # look-alike usernames (lin_xiaoyu, Iin_xiaoyu) cannot both sign up, even at the same
+    # instant. Null only for older accounts whose skeleton another account already had.
+    username_skeleton = models.CharField(
+        _("username skeleton"), max_length=300, null=True, blank=True, unique=True, editable=False
+    )
     # A ban keeps the account readable but stops it posting and counting (integrity).
     banned_at = models.DateTimeField(_("banned at"), null=True, blank=True)
     ban_reason = models.CharField(_("ban reason"), max_length=500, blank=True)
@@ -46,6 +62,17 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.username
+
+    def save(self, *args, **kwargs):
+        """A new account, or a renamed one that had a skeleton, stores its skeleton."""
+        if self._state.adding or self.username_skeleton is not None:
+            self.username_skeleton = username_skeleton(self.username)
+        super().save(*args, **kwargs)
+
+    @property
+    def has_badge(self) -> bool:
+        """Staff and official accounts carry a badge members cannot get."""
+        return self.is_staff or self.is_official
 
     @property
     def is_banned(self) -> bool:
