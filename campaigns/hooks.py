@@ -1,7 +1,11 @@
 """How campaigns plug into the square (see `square.hooks`). Imported in AppConfig.ready."""
 
+from django.db.models import Q
+from django.utils import timezone
+
 from campaigns import demo, notices, presentation
 from campaigns.demo import integrity as demo_integrity
+from campaigns.models import Campaign
 from campaigns.services import entries_refresh_for_user, entry_refresh
 from campaigns.services.moderation import moderation_applied
 from campaigns.tasks import leaderboard_refresh_soon
@@ -23,6 +27,15 @@ def _interaction_changed(*, post_id) -> None:
     leaderboard_refresh_soon()
 
 
+def _revision_moments(*, post) -> list:
+    """The ends of the campaigns that judged this post, or still may (ended, not yet
+    closed): the text in force then is the entry's text, so its revision is kept."""
+    now = timezone.now()
+    ended = Campaign.objects.filter(ends_at__lt=now, ends_at__gte=post.created_at)
+    ended = ended.filter(Q(entries__post=post) | Q(status=Campaign.Status.SCHEDULED))
+    return [c.ends_at_inclusive for c in ended.distinct().only("ends_at")]
+
+
 def register() -> None:
     """Idempotent: a second call (tests reloading apps) does not register twice."""
     notices.register()
@@ -34,6 +47,7 @@ def register() -> None:
         (square_hooks.card_badge_providers, presentation.card_badges),
         (square_hooks.compose_context_providers, presentation.compose_context),
         (square_hooks.home_panel_providers, presentation.home_panels),
+        (square_hooks.revision_moment_providers, _revision_moments),
         (square_hooks.demo_seeders, demo.seed),
         (square_hooks.demo_finishers, demo_integrity.finish),
     ):

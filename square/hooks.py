@@ -14,6 +14,9 @@ An app (campaigns) registers callbacks in its AppConfig.ready():
   in one query, shown on the post cards;
 - `compose_context` / `home_panels`: extra data for the compose page, and HTML panels
   for the home page;
+- `revision_moments`: given a post, the past moments whose text must stay in its history
+  (campaigns judge an entry by the text in force at the campaign's end), so pruning old
+  revisions keeps them;
 - `demo_seeders`: called by `seed_demo` after the square's own demo data, inside the
   same transaction, to add the app's demo data (imported history: not checked for
   near-duplicates); `demo_finishers` run after the near-duplicate index is built, for
@@ -42,6 +45,7 @@ moderation_callbacks: list[Callable] = []
 card_badge_providers: list[Callable] = []
 compose_context_providers: list[Callable] = []
 home_panel_providers: list[Callable] = []
+revision_moment_providers: list[Callable] = []
 demo_seeders: list[Callable] = []
 demo_finishers: list[Callable] = []
 
@@ -86,6 +90,11 @@ def compose_context(*, request) -> dict:
 
 def home_panels(*, request) -> list[str]:
     return [html for provider in home_panel_providers if (html := provider(request=request))]
+
+
+def revision_moments(*, post) -> list:
+    """Every app's moments (datetimes) whose in-force text `post` must keep."""
+    return [moment for provider in revision_moment_providers for moment in provider(post=post)]
 
 
 def demo_seed(*, members, rng, now) -> dict:

@@ -228,6 +228,10 @@ SQUARE_IMAGE_MAX_PIXELS = env.int("SQUARE_IMAGE_MAX_PIXELS", default=40_000_000)
 SQUARE_IMAGES_PER_POST = 9
 SQUARE_FEED_PAGE_SIZE = 20
 SQUARE_COMMENTS_PAGE_SIZE = 50
+# A post keeps its first text, its last SQUARE_REVISIONS_KEPT earlier texts and the text
+# in force at each campaign's end; its history page shows this many versions a page.
+SQUARE_REVISIONS_KEPT = env.int("SQUARE_REVISIONS_KEPT", default=20)
+SQUARE_HISTORY_PAGE_SIZE = 10
 # The Hot tab ranks the posts of this many recent hours (older posts have decayed).
 SQUARE_HOT_WINDOW_HOURS = env.int("SQUARE_HOT_WINDOW_HOURS", default=7 * 24)
 # Per-user limits: action -> (attempts, window in seconds). Counted in the cache, so
@@ -238,6 +242,10 @@ SQUARE_RATE_LIMITS = {
     "like": (env.int("SQUARE_RATE_LIKES_PER_HOUR", default=300), 3600),
     "follow": (env.int("SQUARE_RATE_FOLLOWS_PER_HOUR", default=100), 3600),
     "report": (env.int("SQUARE_RATE_REPORTS_PER_HOUR", default=20), 3600),
+    # Edits: each keeps the text it replaces (up to 15 KB). Per member, and per post (the
+    # post's id is counted instead of the member's: one post cannot take a member's hour).
+    "edit": (env.int("SQUARE_RATE_EDITS_PER_HOUR", default=30), 3600),
+    "edit_post": (env.int("SQUARE_RATE_EDITS_PER_POST_PER_HOUR", default=10), 3600),
     # Per client address (square.login_throttle.client_ip), not per user: new accounts.
     "signup": (env.int("SQUARE_RATE_SIGNUPS_PER_HOUR", default=5), 3600),
 }

@@ -22,6 +22,7 @@ from square.services.accounts import author_may_write
 from square.services.duplicates import duplicate_check
 from square.services.hashtags import hashtags_attach, hashtags_bump
 from square.services.notifications import notification_create
+from square.services.revisions import edit_limits_hit, revisions_prune
 
 logger = logging.getLogger(__name__)
 
@@ -197,6 +198,7 @@ def post_edit(*, post: Post, editor: User, body: str) -> Post:
     body = post_body_clean(body)
     if body == post.body:
         return post
+    edit_limits_hit(editor=editor, post=post)
     now = timezone.now()
     PostRevision.objects.create(
         post=post, body=post.body, written_at=post.edited_at or post.created_at, replaced_at=now
@@ -208,6 +210,7 @@ def post_edit(*, post: Post, editor: User, body: str) -> Post:
     _mentions_set(post)
     duplicate_check(post=post)
     hooks.post_changed(post=post)
+    revisions_prune(post=post)
     return post
 
 

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -102,10 +103,14 @@ def thread(request, pk: int):
 
 @require_GET
 def history(request, pk: int):
+    """A post's earlier texts, newest first, a page at a time. Page numbers, not a
+    cursor: a post keeps few revisions (`services.revisions`), and readers go both ways.
+    A page number that is not one shows the first or the last page."""
     post = _visible_or_404(request, pk)
-    return render(
-        request, "square/post_history.html", {"post": post, "revisions": post.revisions.all()}
-    )
+    pages = Paginator(post.revisions.all(), settings.SQUARE_HISTORY_PAGE_SIZE)
+    page = pages.get_page(request.GET.get("page"))
+    context = {"post": post, "revisions": page.object_list, "page": page}
+    return render(request, "square/post_history.html", context)
 
 
 @login_required
