@@ -15,6 +15,7 @@ from square import (
 from square.admin_bans import BanActionsMixin
 from square.admin_moderation import ReadOnlyMixin  # also registers the moderation queue
 from square.admin_summary import interactions_summary
+from square.admin_users import LeastPrivilegeUserMixin
 from square.forms import AdminLoginForm
 from square.models import (
     Comment,
@@ -27,6 +28,7 @@ from square.models import (
     PostRevision,
     User,
 )
+from square.permissions import may_moderate
 from square.services.accounts import user_deactivate
 from square.services.comments import comment_hide, comment_restore
 from square.services.posts import post_hide, post_restore
@@ -46,7 +48,7 @@ def moderate_each(queryset, service, *, arg: str, staff) -> int:
 
 
 @admin.register(User)
-class SquareUserAdmin(BanActionsMixin, UserAdmin):
+class SquareUserAdmin(LeastPrivilegeUserMixin, BanActionsMixin, UserAdmin):
     list_display = (
         "username",
         "display_name",
@@ -192,6 +194,9 @@ class PostAdmin(admin.ModelAdmin):
     def excerpt(self, obj):
         return Truncator(obj.body).chars(60)
 
+    def has_moderate_permission(self, request):
+        return may_moderate(request.user)
+
     @admin.display(description=_("kind"))
     def kind(self, obj):
         if obj.repost_of_id is None:
@@ -203,13 +208,13 @@ class PostAdmin(admin.ModelAdmin):
         """Counts with links to the filtered lists, and the latest few of each."""
         return interactions_summary(obj)
 
-    @admin.action(description=_("Hide selected posts"), permissions=["change"])
+    @admin.action(description=_("Hide selected posts"), permissions=["moderate"])
     def hide(self, request, queryset):
         n = moderate_each(queryset, post_hide, arg="post", staff=request.user)
         message = ngettext("%(n)d post hidden.", "%(n)d posts hidden.", n) % {"n": n}
         self.message_user(request, message, messages.SUCCESS)
 
-    @admin.action(description=_("Restore selected hidden posts"), permissions=["change"])
+    @admin.action(description=_("Restore selected hidden posts"), permissions=["moderate"])
     def restore(self, request, queryset):
         n = moderate_each(queryset, post_restore, arg="post", staff=request.user)
         message = ngettext("%(n)d post restored.", "%(n)d posts restored.", n) % {"n": n}
@@ -262,17 +267,20 @@ class CommentAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False  # hide instead: counters and threads follow the status
 
+    def has_moderate_permission(self, request):
+        return may_moderate(request.user)
+
     @admin.display(description=_("text"))
     def excerpt(self, obj):
         return Truncator(obj.body).chars(60)
 
-    @admin.action(description=_("Hide selected comments"), permissions=["change"])
+    @admin.action(description=_("Hide selected comments"), permissions=["moderate"])
     def hide(self, request, queryset):
         n = moderate_each(queryset, comment_hide, arg="comment", staff=request.user)
         message = ngettext("%(n)d comment hidden.", "%(n)d comments hidden.", n) % {"n": n}
         self.message_user(request, message, messages.SUCCESS)
 
-    @admin.action(description=_("Restore selected hidden comments"), permissions=["change"])
+    @admin.action(description=_("Restore selected hidden comments"), permissions=["moderate"])
     def restore(self, request, queryset):
         n = moderate_each(queryset, comment_restore, arg="comment", staff=request.user)
         message = ngettext("%(n)d comment restored.", "%(n)d comments restored.", n) % {"n": n}

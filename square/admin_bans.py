@@ -9,7 +9,8 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from square.admin_moderation import error_text, may_moderate
+from square.admin_moderation import error_text
+from square.permissions import may_ban
 from square.services.moderation import user_ban, user_unban
 
 
@@ -17,15 +18,15 @@ class BanActionsMixin:
     """Mixed into SquareUserAdmin: ban and unban accounts with a reason, asked on a
     confirmation page, through `user_ban` / `user_unban`."""
 
-    def has_moderate_permission(self, request):
-        return may_moderate(request.user)
+    def has_ban_permission(self, request):
+        return may_ban(request.user)
 
-    @admin.action(description=gettext_lazy("Ban selected accounts…"), permissions=["moderate"])
+    @admin.action(description=gettext_lazy("Ban selected accounts…"), permissions=["ban"])
     def ban(self, request, queryset):
         return self._ban_page(request, queryset, "ban")
 
     @admin.action(description=gettext_lazy("Lift the ban of selected accounts…"),
-                  permissions=["moderate"])  # fmt: skip
+                  permissions=["ban"])  # fmt: skip
     def unban(self, request, queryset):
         return self._ban_page(request, queryset, "unban")
 

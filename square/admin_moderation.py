@@ -27,11 +27,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from square import similarity
+from square.ids import parse_id
 from square.models import Appeal, DuplicateFlag, ModerationAction, Post, PostUnderReview, Report
+from square.permissions import may_moderate
 from square.selectors.integrity import moderation_case, moderation_queue, open_flags
 from square.services.moderation import moderation_decide
 
-MODERATE = "square.moderate"
 Action = ModerationAction.Action
 DECISIONS = [  # (action, button label), in the order of the buttons
     (Action.CONFIRM, gettext_lazy("Confirm plagiarism")),
@@ -41,10 +42,6 @@ DECISIONS = [  # (action, button label), in the order of the buttons
 ]
 BREAK = mark_safe("<br>")  # a literal tag, no user text
 FLAG_KINDS = {"copy": DuplicateFlag.Kind.COPY_OF_OTHER, "spin": DuplicateFlag.Kind.SUSPECTED_SPIN}
-
-
-def may_moderate(user) -> bool:
-    return bool(user.is_active and user.is_staff and user.has_perm(MODERATE))
 
 
 def local(moment) -> str:
@@ -247,9 +244,9 @@ class ModerationQueueAdmin(ModeratorsOnly, admin.ModelAdmin):
 
     def _case_post(self, object_id):
         """Any post may be opened (decided ones too, from the decision log)."""
-        pk = unquote(object_id)
+        pk = parse_id(unquote(object_id))
         posts = PostUnderReview.objects.select_related("author")
-        return posts.filter(pk=int(pk)).first() if pk.isdigit() else None
+        return posts.filter(pk=pk).first() if pk is not None else None
 
     def _decide(self, request, post, action, reason):
         """Call the service; a redirect to the queue on success, None to show the page

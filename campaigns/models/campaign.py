@@ -120,6 +120,7 @@ class Campaign(models.Model):
             ("run_draw", _("Can run a campaign's draws")),
             ("publish_results", _("Can publish a campaign's results")),
             ("view_shipping_address", _("Can see winners' shipping addresses")),
+            ("view_voucher_code", _("Can see winners' full voucher codes")),
         ]
 
     def __str__(self) -> str:

@@ -55,6 +55,8 @@ class User(AbstractUser):
         swappable = "AUTH_USER_MODEL"
         verbose_name = _("user")
         verbose_name_plural = _("users")
+        # Banning without the moderation queue (the user managers' role, campaigns.roles).
+        permissions = [("ban_user", _("Can ban and unban accounts"))]
         constraints = [
             # @Alice and @alice must be one person, or mentions would be ambiguous.
             models.UniqueConstraint(Lower("username"), name="user_username_ci_unique"),

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from square import hooks, text
 from square.images import ImageRejected, process_avatar
 from square.models import User
+from square.permissions import CHANGE_USER, staff_may
 
 
 def author_may_write(author: User) -> None:
@@ -69,9 +70,13 @@ def profile_update(*, user: User, display_name: str, bio: str, avatar=None) -> U
 
 @transaction.atomic
 def user_deactivate(*, user: User, staff: User) -> User:
-    """Switch an account off. Its posts and history stay; it can no longer log in."""
-    if not staff.is_staff:
+    """Switch an account off. Its posts and history stay; it can no longer log in.
+    Staff accounts are switched off only by superusers (a user manager could otherwise
+    lock out the people above them)."""
+    if not staff_may(staff, CHANGE_USER):
         raise PermissionDenied(_("Only staff can deactivate accounts."))
+    if (user.is_staff or user.is_superuser) and not staff.is_superuser:
+        raise PermissionDenied(_("Only a superuser can deactivate a staff account."))
     User.objects.filter(pk=user.pk).update(is_active=False)
     user.is_active = False
     hooks.user_changed(user=user)

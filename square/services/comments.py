@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from square import hooks, text
 from square.models import Comment, Post, User
 from square.models.comment import COMMENT_MAX
+from square.permissions import may_moderate
 from square.services.accounts import author_may_write
 from square.services.notifications import notification_create
 
@@ -103,7 +104,7 @@ def comment_delete(*, comment: Comment, actor: User) -> Comment:
 @transaction.atomic
 def comment_hide(*, comment: Comment, staff: User) -> Comment:
     """Staff hide a comment from everyone but its author."""
-    if not staff.is_staff:
+    if not may_moderate(staff):
         raise PermissionDenied(_("Only staff can moderate comments."))
     return _comment_status(comment, Comment.Status.PUBLISHED, Comment.Status.HIDDEN)
 
@@ -111,6 +112,6 @@ def comment_hide(*, comment: Comment, staff: User) -> Comment:
 @transaction.atomic
 def comment_restore(*, comment: Comment, staff: User) -> Comment:
     """Staff undo a hide; a comment its author deleted stays deleted."""
-    if not staff.is_staff:
+    if not may_moderate(staff):
         raise PermissionDenied(_("Only staff can moderate comments."))
     return _comment_status(comment, Comment.Status.HIDDEN, Comment.Status.PUBLISHED)

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 
 from square import hooks, similarity
 from square.models import Appeal, DuplicateFlag, ModerationAction, Post, Report, User
+from square.permissions import may_ban, may_moderate
 from square.selectors.integrity import Findings, integrity_state
 from square.services.posts import post_hide, post_restore
 
@@ -22,12 +23,17 @@ Action = ModerationAction.Action
 ALREADY_APPEALED = gettext_lazy(
     "You have already appealed: a post can be appealed once, and staff will answer it."
 )
-POST_LINK_RE = re.compile(r"(?:/posts/|^#?)(\d{1,18})/?(?:[?#].*)?$")
+POST_LINK_RE = re.compile(r"(?:/posts/|^#?)([0-9]{1,18})/?(?:[?#].*)?$")
 
 
 def _require_moderator(actor: User) -> None:
-    if not (actor.is_active and actor.is_staff and actor.has_perm("square.moderate")):
+    if not may_moderate(actor):
         raise PermissionDenied(_("You may not moderate posts."))
+
+
+def _require_ban(actor: User) -> None:
+    if not may_ban(actor):
+        raise PermissionDenied(_("You may not ban accounts."))
 
 
 def _reason(reason: str) -> str:
@@ -188,7 +194,7 @@ def moderation_decide(*, post: Post, actor: User, action: str, reason: str) -> M
 def user_ban(*, user: User, actor: User, reason: str, post: Post | None = None) -> User:
     """Stop an account posting and counting: its campaign entries and interactions no
     longer count, and awards already drawn are revoked (by the campaigns hook)."""
-    _require_moderator(actor)
+    _require_ban(actor)
     reason = _reason(reason)
     if user.pk == actor.pk or user.is_superuser:
         raise ValidationError(_("This account cannot be banned here."))
@@ -208,7 +214,7 @@ def user_ban(*, user: User, actor: User, reason: str, post: Post | None = None) 
 @transaction.atomic
 def user_unban(*, user: User, actor: User, reason: str) -> User:
     """Lift a ban. Open entries count again; revoked awards stay revoked."""
-    _require_moderator(actor)
+    _require_ban(actor)
     reason = _reason(reason)
     user = User.objects.select_for_update().get(pk=user.pk)
     if user.banned_at is None:

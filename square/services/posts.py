@@ -18,6 +18,7 @@ from square import hooks, text
 from square.images import ImageRejected, process_post_image, thumbnail_of_stored
 from square.models import Post, PostImage, PostRevision, User
 from square.models.post import BODY_MAX
+from square.permissions import may_moderate
 from square.services.accounts import author_may_write
 from square.services.duplicates import duplicate_check
 from square.services.hashtags import hashtags_attach, hashtags_bump
@@ -242,8 +243,8 @@ def post_delete(*, post: Post, actor: User) -> Post:
 
 
 def _moderate(post: Post, staff: User, source: str, target: str) -> Post:
-    """Move a post from `source` to `target` status for staff; otherwise leave it."""
-    if not staff.is_staff:
+    """Move a post from `source` to `target` status for moderators; otherwise leave it."""
+    if not may_moderate(staff):
         raise PermissionDenied(_("Only staff can moderate posts."))
     post = Post.objects.select_for_update().get(pk=post.pk)
     if post.status != source:

@@ -54,7 +54,9 @@ def other_user(db):
 
 @pytest.fixture
 def staff_user(db):
-    return UserFactory(username="moderator", is_staff=True)
+    """Staff who moderate and manage accounts: the permissions hiding, restoring and
+    deactivating need (the services check them, not `is_staff`; issue 15)."""
+    return moderator_user("moderator", extra_permissions=("change_user", "view_user"))
 
 
 @pytest.fixture

@@ -28,11 +28,14 @@ class UserFactory(factory.django.DjangoModelFactory):
     password = factory.django.Password(PASSWORD)
 
 
-def moderator_user(username: str = "mod", **extra) -> User:
-    """A staff member with `square.moderate` (the moderation queue and decisions)."""
+def moderator_user(username: str = "mod", extra_permissions=(), **extra) -> User:
+    """A staff member with `square.moderate` (the moderation queue and decisions), and
+    any `extra_permissions` of the square app (codenames)."""
     user = UserFactory(username=username, is_staff=True, **extra)
     user.user_permissions.add(
-        Permission.objects.get(codename="moderate", content_type__app_label="square")
+        *Permission.objects.filter(
+            codename__in=("moderate", *extra_permissions), content_type__app_label="square"
+        )
     )
     return user
 
