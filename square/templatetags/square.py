@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from square import notifications, text
+from square.addresses import page_address
 from square.text import Kind
 
 register = template.Library()
@@ -99,16 +100,8 @@ def here(context) -> str:
     """This page's address for a form's `next` (cached cards hold a slot for it)."""
     if "here_slot" in context:
         return context["here_slot"]
-    return page_address(context["request"])
-
-
-def page_address(request) -> str:
-    """This page's address minus the paging parameters (a partial "load more" response
-    must not send people back to a bare fragment)."""
-    query = request.GET.copy()
-    for name in ("partial", "cursor"):
-        query.pop(name, None)
-    return f"{request.path}?{query.urlencode()}" if query else request.path
+    request = context.get("request")
+    return page_address(request) if request is not None else ""
 
 
 @register.simple_tag

@@ -1,15 +1,17 @@
 """Requests anyone can make stay cheap (issue 15): a Hot cursor never runs the ranking's
 SQL, and the page's own address carried in forms and links is bounded."""
 
+import re
 from datetime import timedelta
 
 import pytest
 from django.utils import timezone
 
 from square import selectors
+from square.addresses import VALUE_MAX, next_page_query, page_address
 from square.models import Post
 from square.selectors import hot
-from square.tests.factories import PostFactory
+from square.tests.factories import PostFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -94,3 +96,60 @@ def test_a_genuine_cursor_still_turns_the_page(rankings):
 def test_a_broken_hot_cursor_is_still_a_400(client):
     hot_posts(2)
     assert client.get("/", {"cursor": "1_nan_3"}).status_code == 400
+
+
+# --- the page's own address in forms and links ----------------------------------------------
+
+PAD = "x" * 60_000
+
+
+def test_a_60_kb_parameter_is_not_copied_into_the_page(client, user):
+    for i in range(25):  # a full page of cards, and a next page
+        PostFactory(author=UserFactory(), body=f"card {i}")
+    client.force_login(user)
+    response = client.get("/", {"tab": "latest", "pad": PAD})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "xxxxxxxxxx" not in html and "pad=" not in html
+    assert len(response.content) < 200_000  # was 1.39 MB: the pad in each card's form
+    # The known parameters still round-trip: the like forms, the language switch, load more.
+    assert html.count('name="next" value="/?tab=latest#post-') == 20
+    assert 'name="next" value="/?tab=latest"' in html  # the language switch
+    assert re.search(r'href="\?tab=latest&amp;cursor=\d+_\d+"', html)
+
+
+def test_a_known_parameter_keeps_one_bounded_value(rf):
+    request = rf.get("/search/", {"q": ["first", "y" * 5_000], "cursor": "1_2", "partial": "1"})
+    assert page_address(request) == "/search/?q=" + "y" * VALUE_MAX
+    assert next_page_query(request, "9_9") == "?q=" + "y" * VALUE_MAX + "&cursor=9_9"
+
+
+@pytest.mark.parametrize(
+    ("path", "params", "address"),
+    [
+        ("/", {"tab": "following", "junk": "1"}, "/?tab=following"),
+        ("/search/", {"utm": "a", "q": "a&b c", "cursor": "5_6"}, "/search/?q=a%26b+c"),
+        ("/compose/", {"tag": "新年"}, "/compose/?tag=%E6%96%B0%E5%B9%B4"),
+        ("/posts/3/history/", {"page": "2"}, "/posts/3/history/?page=2"),
+        ("/tags/新年/", {"x": "y"}, "/tags/%E6%96%B0%E5%B9%B4/"),
+    ],
+)
+def test_the_safe_next_is_the_path_and_the_known_parameters(rf, path, params, address):
+    assert page_address(rf.get(path, params)) == address
+
+
+def test_search_load_more_carries_the_query_and_not_the_pad(client, user):
+    for i in range(25):
+        PostFactory(author=user, body=f"needle {i}")
+    html = client.get("/search/", {"q": "needle", "pad": PAD}).content.decode()
+    assert re.search(r'href="\?q=needle&amp;cursor=\d+_\d+"', html)
+    assert "xxxxxxxxxx" not in html
+
+
+def test_the_like_form_sends_people_back_to_the_page_they_were_on(client, user):
+    post = PostFactory(author=UserFactory(), body="like me")
+    client.force_login(user)
+    html = client.get("/", {"tab": "latest", "pad": PAD}).content.decode()
+    next_value = re.search(rf'name="next" value="([^"]+#post-{post.pk})"', html).group(1)
+    response = client.post(f"/posts/{post.pk}/like/", {"next": next_value})
+    assert response["Location"] == f"/?tab=latest#post-{post.pk}"

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import render
 
 from square import hooks, selectors
+from square.addresses import next_page_query
 from square.cards import cards_render
 from square.pagination import keyset_page
 
@@ -15,11 +16,9 @@ def bad_request(request, message: str):
 
 
 def next_url(request, cursor: str) -> str:
-    """This page's address with the next cursor (keeps the tab or the search)."""
-    query = request.GET.copy()
-    query.pop("partial", None)
-    query["cursor"] = cursor
-    return f"?{query.urlencode()}"
+    """This page's address with the next cursor (keeps the tab or the search, and no
+    parameter the square does not read: `square.addresses`)."""
+    return next_page_query(request, cursor)
 
 
 def render_feed(request, template: str, qs, context: dict, pager=keyset_page):
