@@ -25,6 +25,10 @@ SRGB = ImageCms.createProfile("sRGB")
 class ImageRejected(ValueError):
     """The upload is not an image we accept; the message is shown to the user."""
 
+    @property
+    def messages(self) -> list[str]:
+        return [str(message) for message in self.args]
+
 
 @dataclass(frozen=True)
 class ProcessedImage:
@@ -34,11 +38,18 @@ class ProcessedImage:
     height: int
 
 
-def _open_checked(upload) -> Image.Image:
-    """Open and fully decode the upload, refusing what is not a sound, allowed image."""
+@dataclass(frozen=True)
+class Checked:
+    """An upload whose header passed the checks, opened but not decoded yet."""
+
+    data: bytes
+    name: str
+    format: str
+    pixels: int  # what decoding it will produce: after the JPEG draft, every frame
+
+
+def _read(upload, name: str) -> bytes:
     max_bytes = settings.SQUARE_IMAGE_MAX_BYTES
-    max_pixels = settings.SQUARE_IMAGE_MAX_PIXELS
-    name = getattr(upload, "name", "") or _("the file")
     if upload.size > max_bytes:
         raise ImageRejected(
             _("%(name)s is larger than %(size)s.")
@@ -46,35 +57,88 @@ def _open_checked(upload) -> Image.Image:
         )
     data = upload.read()
     upload.seek(0)
+    return data
+
+
+def _frames_within(img: Image.Image, limit: int) -> int:
+    """The number of frames, but never more than `limit` + 1: Pillow's `n_frames` reads
+    every frame of the file first, and a 9 MB GIF holds 400,000 of them."""
+    if not getattr(img, "is_animated", False):
+        return 1
+    try:
+        for index in range(1, limit + 1):
+            img.seek(index)
+    except EOFError:
+        return index
+    finally:
+        img.seek(0)
+    return limit + 1
+
+
+def _draft(img: Image.Image, side: int, cover: bool) -> None:
+    """Let a JPEG decode at 1/2, 1/4 or 1/8 of its size (cheaply, in the decoder) while
+    it still covers `side` pixels: on the short side for a square crop (`cover`), the
+    long side otherwise. Other formats decode in full."""
+    width, height = img.size
+    ratio = (min if cover else max)(width, height) / side
+    if img.format == "JPEG" and ratio >= 2:
+        img.draft(None, (int(width / ratio), int(height / ratio)))
+
+
+def _header_check(img: Image.Image, name: str, max_pixels: int) -> int:
+    """Refuse by what the header says, before any pixel is decoded; the frame count."""
+    if img.format not in ALLOWED_FORMATS:
+        raise ImageRejected(_("%(name)s is not a JPEG, PNG, WebP or GIF image.") % {"name": name})
+    width, height = img.size
+    if width * height > max_pixels:
+        raise ImageRejected(
+            _("%(name)s has more than %(mp)s megapixels.")
+            % {"name": name, "mp": f"{max_pixels / 1_000_000:g}"}
+        )
+    frames = _frames_within(img, min(MAX_GIF_FRAMES, max_pixels // max(width * height, 1)))
+    if frames > MAX_GIF_FRAMES or frames * width * height > max_pixels:
+        raise ImageRejected(_("%(name)s has too many frames.") % {"name": name})
+    return frames
+
+
+def image_check(upload, *, side: int, cover: bool = False) -> Checked:
+    """Check an upload by its size and header only (nothing decoded yet); the `Checked`
+    upload knows how many pixels decoding it will cost, once drafted to `side`."""
+    name = getattr(upload, "name", "") or _("the file")
+    data = _read(upload, name)
+    max_pixels = settings.SQUARE_IMAGE_MAX_PIXELS
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             img = Image.open(io.BytesIO(data))
-            if img.format not in ALLOWED_FORMATS:
-                raise ImageRejected(
-                    _("%(name)s is not a JPEG, PNG, WebP or GIF image.") % {"name": name}
-                )
-            width, height = img.size
-            if width * height > max_pixels:
-                raise ImageRejected(
-                    _("%(name)s has more than %(mp)s megapixels.")
-                    % {"name": name, "mp": f"{max_pixels / 1_000_000:g}"}
-                )
-            frames = getattr(img, "n_frames", 1)
-            if frames > MAX_GIF_FRAMES or frames * width * height > max_pixels:
-                raise ImageRejected(_("%(name)s has too many frames.") % {"name": name})
+            frames = _header_check(img, name, max_pixels)
             img.verify()
             img = Image.open(io.BytesIO(data))  # verify() leaves the image unusable
-            img.load()
+            _draft(img, side, cover)
     except ImageRejected:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise ImageRejected(_("%(name)s is too large once decoded.") % {"name": name}) from None
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError):
-        raise ImageRejected(
-            _("%(name)s is not a readable image (damaged, truncated or another kind of file).")
-            % {"name": name}
-        ) from None
+        raise _unreadable(name) from None
+    return Checked(data=data, name=name, format=img.format, pixels=frames * img.width * img.height)
+
+
+def _unreadable(name: str) -> ImageRejected:
+    return ImageRejected(
+        _("%(name)s is not a readable image (damaged, truncated or another kind of file).")
+        % {"name": name}
+    )
+
+
+def _decoded(checked: Checked, side: int, cover: bool = False) -> Image.Image:
+    """Decode a checked upload (a JPEG at the scale its check chose)."""
+    try:
+        img = Image.open(io.BytesIO(checked.data))
+        _draft(img, side, cover)
+        img.load()
+    except (Image.DecompressionBombError, OSError, SyntaxError, ValueError, EOFError):
+        raise _unreadable(checked.name) from None
     return img
 
 
@@ -119,11 +183,8 @@ def _flatten(img: Image.Image) -> Image.Image:
     return img.convert("RGB")
 
 
-def _reencode(img: Image.Image, fmt: str) -> tuple[bytes, str]:
-    """Write the image anew in its own format, with no metadata carried over."""
-    if fmt == "GIF" and getattr(img, "is_animated", False):
-        return _animated_gif(img), "gif"
-    upright = _to_srgb(ImageOps.exif_transpose(img))
+def _still(upright: Image.Image, fmt: str) -> tuple[bytes, str]:
+    """Write an upright, sRGB still image anew in its own format, with no metadata."""
     if fmt == "JPEG":
         return _encode(_flatten(upright), "JPEG", quality=88, optimize=True), "jpg"
     if fmt == "WEBP":
@@ -137,16 +198,27 @@ def _reencode(img: Image.Image, fmt: str) -> tuple[bytes, str]:
 def _thumbnail(upright: Image.Image) -> ContentFile:
     """The feed-sized JPEG of an upright, sRGB image."""
     thumb = upright.copy()
-    thumb.thumbnail(THUMB_BOX)
+    thumb.thumbnail(THUMB_BOX, reducing_gap=2.0)
     thumb_data = _encode(_flatten(thumb), "JPEG", quality=82, optimize=True)
     return ContentFile(thumb_data, name="thumb.jpg")
 
 
-def process_post_image(upload) -> ProcessedImage:
-    """Check and re-encode one post image; raise ImageRejected with a readable reason."""
-    img = _open_checked(upload)
-    data, ext = _reencode(img, img.format)
-    upright = _to_srgb(ImageOps.exif_transpose(img))
+def _post_image(checked: Checked) -> ProcessedImage:
+    """Decode a checked post image; a still one is stored upright, in sRGB and no larger
+    than SQUARE_IMAGE_MAX_SIDE (an animation keeps its size: its frames were counted)."""
+    side = settings.SQUARE_IMAGE_MAX_SIDE
+    img = _decoded(checked, side)
+    if checked.format == "GIF" and getattr(img, "is_animated", False):
+        data, ext = _animated_gif(img), "gif"
+        upright = _to_srgb(ImageOps.exif_transpose(img))
+    else:
+        upright = ImageOps.exif_transpose(img)
+        if max(upright.size) > side:
+            if upright.mode in ("1", "P"):  # palette images would be resized pixel by pixel
+                upright = upright.convert("RGBA")
+            upright.thumbnail((side, side), Image.Resampling.LANCZOS, reducing_gap=2.0)
+        upright = _to_srgb(upright)
+        data, ext = _still(upright, checked.format)
     return ProcessedImage(
         image=ContentFile(data, name=f"image.{ext}"),
         thumbnail=_thumbnail(upright),
@@ -155,16 +227,73 @@ def process_post_image(upload) -> ProcessedImage:
     )
 
 
+def _over_budget(checked: list[Checked]) -> str | None:
+    """The refusal when decoding all of a post's images would cost more pixels than
+    SQUARE_IMAGE_PIXELS_PER_POST (counted after the JPEG draft, every frame)."""
+    budget = settings.SQUARE_IMAGE_PIXELS_PER_POST
+    total = sum(each.pixels for each in checked)
+    if total <= budget:
+        return None
+    return _(
+        "Together these images are too large to process: %(mp)s megapixels, and a post "
+        "can have at most %(max)s megapixels. Please attach fewer or smaller images."
+    ) % {"mp": f"{total / 1_000_000:.3g}", "max": f"{budget / 1_000_000:g}"}
+
+
+def process_post_images(uploads) -> list[ProcessedImage]:
+    """Check every upload by its header and the post's decoding budget first, then
+    decode and re-encode them; raise ImageRejected naming every file refused."""
+    side = settings.SQUARE_IMAGE_MAX_SIDE
+    checked, errors = [], []
+    for upload in uploads:
+        try:
+            checked.append(image_check(upload, side=side))
+        except ImageRejected as exc:
+            errors.append(str(exc))
+    if over := _over_budget(checked):
+        raise ImageRejected(*errors, over)
+    processed = []
+    for each in checked:
+        try:
+            processed.append(_post_image(each))
+        except ImageRejected as exc:
+            errors.append(str(exc))
+    if errors:
+        raise ImageRejected(*errors)
+    return processed
+
+
+def process_post_image(upload) -> ProcessedImage:
+    """Check and re-encode one post image; raise ImageRejected with a readable reason."""
+    return process_post_images([upload])[0]
+
+
 def thumbnail_of_stored(data: bytes) -> ContentFile:
     """A new thumbnail from an image as stored (already checked, upright and sRGB), for
     regenerating thumbnails after THUMB_BOX changes or a thumbnail file was lost."""
     with Image.open(io.BytesIO(data)) as img:
+        img.draft(None, THUMB_BOX)
         img.load()
         return _thumbnail(img)
 
 
 def process_avatar(upload) -> ContentFile:
-    """A square, centred, metadata-free avatar."""
-    img = _to_srgb(ImageOps.exif_transpose(_open_checked(upload)))
-    avatar = ImageOps.fit(_flatten(img), (AVATAR_SIZE, AVATAR_SIZE))
+    """A square, centred, metadata-free avatar. Refused by its header when decoding it
+    would cost more than SQUARE_AVATAR_MAX_PIXELS (a JPEG decodes at a fraction of its
+    size, so camera photos pass; a huge PNG does not)."""
+    checked = image_check(upload, side=AVATAR_SIZE, cover=True)
+    max_pixels = settings.SQUARE_AVATAR_MAX_PIXELS
+    if checked.pixels > max_pixels:
+        raise ImageRejected(
+            _(
+                "%(name)s is too large for an avatar: please use a picture of at most "
+                "%(mp)s megapixels."
+            )
+            % {"name": checked.name, "mp": f"{max_pixels / 1_000_000:g}"}
+        )
+    img = _flatten(_to_srgb(ImageOps.exif_transpose(_decoded(checked, AVATAR_SIZE, True))))
+    factor = min(img.size) // (2 * AVATAR_SIZE)  # a cheap box reduce first, as reducing_gap
+    if factor >= 2:
+        img = img.reduce(factor)
+    avatar = ImageOps.fit(img, (AVATAR_SIZE, AVATAR_SIZE), Image.Resampling.LANCZOS)
     return ContentFile(_encode(avatar, "JPEG", quality=85), name="avatar.jpg")

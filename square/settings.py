@@ -225,6 +225,12 @@ DATA_UPLOAD_MAX_NUMBER_FILES = 20
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 SQUARE_IMAGE_MAX_BYTES = env.int("SQUARE_IMAGE_MAX_BYTES", default=10 * 1024 * 1024)
 SQUARE_IMAGE_MAX_PIXELS = env.int("SQUARE_IMAGE_MAX_PIXELS", default=40_000_000)
+# Decoding costs CPU by the pixel, so each request's share is bounded before decoding:
+# a post's images together (counted after a JPEG's cheap 1/2-1/8 draft, every frame),
+# an avatar on its own; stored post images are scaled to fit this many pixels a side.
+SQUARE_IMAGE_PIXELS_PER_POST = env.int("SQUARE_IMAGE_PIXELS_PER_POST", default=120_000_000)
+SQUARE_AVATAR_MAX_PIXELS = env.int("SQUARE_AVATAR_MAX_PIXELS", default=16_000_000)
+SQUARE_IMAGE_MAX_SIDE = env.int("SQUARE_IMAGE_MAX_SIDE", default=2048)
 SQUARE_IMAGES_PER_POST = 9
 SQUARE_FEED_PAGE_SIZE = 20
 SQUARE_COMMENTS_PAGE_SIZE = 50
@@ -242,6 +248,8 @@ SQUARE_RATE_LIMITS = {
     "like": (env.int("SQUARE_RATE_LIKES_PER_HOUR", default=300), 3600),
     "follow": (env.int("SQUARE_RATE_FOLLOWS_PER_HOUR", default=100), 3600),
     "report": (env.int("SQUARE_RATE_REPORTS_PER_HOUR", default=20), 3600),
+    # New avatars (a profile change without one is not counted): each is decoded.
+    "avatar": (env.int("SQUARE_RATE_AVATARS_PER_HOUR", default=10), 3600),
     # Edits: each keeps the text it replaces (up to 15 KB). Per member, and per post (the
     # post's id is counted instead of the member's: one post cannot take a member's hour).
     "edit": (env.int("SQUARE_RATE_EDITS_PER_HOUR", default=30), 3600),

@@ -7,9 +7,9 @@ from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
 
 from square import hooks, text
-from square.images import ImageRejected, process_avatar
 from square.models import User
 from square.permissions import CHANGE_USER, staff_may
+from square.services.avatars import avatar_set
 
 
 def author_may_write(author: User) -> None:
@@ -59,10 +59,7 @@ def profile_update(*, user: User, display_name: str, bio: str, avatar=None) -> U
     user.display_name = display_name.strip()
     user.bio = bio.strip()
     if avatar is not None:
-        try:
-            user.avatar = process_avatar(avatar)
-        except ImageRejected as exc:
-            raise ValidationError({"avatar": str(exc)}) from None
+        avatar_set(user=user, avatar=avatar)
     user.full_clean(exclude=["password", "username"])
     user.save(update_fields=["display_name", "bio", "avatar"])
     return user

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from square import hooks, text
-from square.images import ImageRejected, process_post_image, thumbnail_of_stored
+from square.images import ImageRejected, process_post_images, thumbnail_of_stored
 from square.models import Post, PostImage, PostRevision, User
 from square.models.post import BODY_MAX
 from square.permissions import may_moderate
@@ -62,15 +62,10 @@ def _process_images(images: Sequence) -> list:
             "You can attach at most %(max)d image.", "You can attach at most %(max)d images.", limit
         )
         raise ValidationError({"images": message % {"max": limit}})
-    processed, errors = [], []
-    for upload in images:
-        try:
-            processed.append(process_post_image(upload))
-        except ImageRejected as exc:
-            errors.append(str(exc))
-    if errors:
-        raise ValidationError({"images": errors})
-    return processed
+    try:  # every header and the post's decoding budget are checked before any decoding
+        return process_post_images(images)
+    except ImageRejected as exc:
+        raise ValidationError({"images": exc.messages}) from None
 
 
 def _mentions_set(post: Post) -> None:

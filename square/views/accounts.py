@@ -121,6 +121,8 @@ def profile_edit(request):
     if request.method == "POST":
         form = ProfileForm(request.POST, request.FILES)
         if form.is_valid():
+            if form.cleaned_data["avatar"]:  # each new avatar is decoded: a 429 beyond this
+                rate_limit_hit(action="avatar", user_id=user.pk)
             try:
                 profile_update(
                     user=user,
