@@ -36,7 +36,7 @@ TIMEOUT = 3600
 
 def _shown(post) -> tuple:
     """Everything a card shows of one post (the card's post, or the original it quotes
-    or reposts): content version, counters, author and relative time. Images and
+    or reposts): content version, counters, author (badge too) and relative time. Images and
     mentions are set with the text and change with `edited_at`; they are fetched only
     for the cards that are rendered."""
     author = post.author
@@ -44,6 +44,7 @@ def _shown(post) -> tuple:
         post.pk, post.status, post.edited_at, post.like_count, post.comment_count,
         post.repost_count, post.repost_of_id, relative_time(post.created_at),
         author.pk, author.username, author.name, author.avatar.name,
+        author.is_staff, author.is_official,  # the staff or official badge
     )  # fmt: skip
 
 

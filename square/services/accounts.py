@@ -6,9 +6,10 @@ from django.db import IntegrityError, transaction
 from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
 
-from square import hooks, text
+from square import hooks
 from square.models import User
 from square.permissions import CHANGE_USER, staff_may
+from square.services import identity
 from square.services.avatars import avatar_set
 
 
@@ -26,6 +27,7 @@ def user_create(*, username: str, password: str) -> User:
     """Create a member; usernames are unique regardless of case (mentions rely on it)."""
     if User.objects.annotate(key=Lower("username")).filter(key=username.lower()).exists():
         raise ValidationError({"username": _("This username is already taken.")})
+    identity.username_check(username=username)
     user = User(username=username)
     validate_password(password, user)
     user.set_password(password)
@@ -33,18 +35,9 @@ def user_create(*, username: str, password: str) -> User:
     try:
         with transaction.atomic():
             user.save()
-    except IntegrityError:  # the same name signed up at the same instant: the index decides
+    except IntegrityError:  # the same name (or a look-alike) signed up at the same instant
         raise ValidationError({"username": _("This username is already taken.")}) from None
     return user
-
-
-def _hidden_in_name(char: str) -> bool:
-    """Zero-width padding or a direction control in a name (which shows inline beside
-    other text: "‮nimda" reads "admin", "bob\u200b" looks like bob). Spaces are fine; so
-    are the joiners of emoji sequences (ZWJ, and the tag characters of flags like 🏴)."""
-    if char == "\u200d" or "\U000e0020" <= char <= "\U000e007f":
-        return False
-    return not char.isspace() and text.is_invisible(char)
 
 
 @transaction.atomic
@@ -53,9 +46,8 @@ def profile_update(*, user: User, display_name: str, bio: str, avatar=None) -> U
     for value in (display_name, bio):
         if "\x00" in value:
             raise ValidationError(_("The text contains a NUL character, which is not allowed."))
-    if any(_hidden_in_name(char) for char in display_name):
-        message = _("A display name cannot contain invisible or text-direction characters.")
-        raise ValidationError({"display_name": message})
+    if display_name.strip() != user.display_name:  # a name kept from before stays valid
+        identity.display_name_check(user=user, display_name=display_name)
     user.display_name = display_name.strip()
     user.bio = bio.strip()
     if avatar is not None:

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext
 
 from square import notifications, text
 from square.addresses import page_address
@@ -121,3 +121,18 @@ def get_item(mapping, key):
     if not mapping:
         return ()
     return mapping.get(key, ())
+
+
+@register.simple_tag
+def member_badge(member):
+    """The badge of a staff or official account, which members cannot get (the flags are
+    set by superusers only and the words are reserved in names): text, not colour alone."""
+    if member.is_official:
+        label, kind = pgettext("account badge", "Official"), "official"
+        title = _("An official Square account")
+    elif member.is_staff:
+        label, kind = pgettext("account badge", "Staff"), "staff"
+        title = _("A member of Square's staff")
+    else:
+        return ""
+    return format_html('<span class="member-badge {}" title="{}">{}</span>', kind, title, label)

@@ -1,0 +1,75 @@
+"""Checks that keep members from passing as someone else (issue 15 §3), for the account
+services: `user_create` checks a new username, `profile_update` a changed display name.
+
+The rules themselves are pure (`square.names`); here they meet the database: the
+username skeleton column (one indexed lookup, unique, so two look-alike sign-ups at the
+same instant cannot both win) and the names of staff and official accounts. Names are
+checked only when chosen or changed: an older account whose name a rule now refuses
+keeps it.
+"""
+
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from square import names
+from square.models import User
+
+# Staff and official accounts are few; more than this would be a sign something is wrong,
+# and the check would still look at this many.
+STAFF_NAMES_MAX = 1000
+
+
+def _reserved_message(word: str) -> str:
+    return _("“%(word)s” is kept for Square's own accounts. Please choose another name.") % {
+        "word": word
+    }
+
+
+def username_check(*, username: str) -> None:
+    """A new member's username: a path segment of its own, no staff word, and not a
+    look-alike of an existing username (`lin_xiaoyu` is taken, so `Iin_xiaoyu` is)."""
+    if names.username_breaks_urls(username):
+        message = _("A username cannot start or end with a dot.")
+        raise ValidationError({"username": message})
+    word = names.reserved_word(username)
+    if word is not None:
+        raise ValidationError({"username": _reserved_message(word)})
+    skeleton = names.username_skeleton(username)
+    existing = User.objects.filter(username_skeleton=skeleton).values_list("username", flat=True)
+    taken = existing.first()
+    if taken is not None:
+        message = _("This username looks too much like @%(username)s. Please choose another.")
+        raise ValidationError({"username": message % {"username": taken}})
+
+
+def _staff_name_keys() -> set[str]:
+    """What the display names of staff and official accounts read as (`name_key`)."""
+    badged = User.objects.filter(Q(is_staff=True) | Q(is_official=True)).exclude(display_name="")
+    rows = badged.values_list("display_name", flat=True)[:STAFF_NAMES_MAX]
+    return {key for key in map(names.name_key, rows) if key}
+
+
+def display_name_check(*, user: User, display_name: str) -> None:
+    """A display name being chosen: nothing hidden in it; for members, no staff word, not
+    a staff or official account's name and not another member's username."""
+    if names.hidden_characters(display_name):
+        message = _("A display name cannot contain invisible or text-direction characters.")
+        raise ValidationError({"display_name": message})
+    if user.has_badge:
+        return
+    word = names.reserved_word(display_name)
+    if word is not None:
+        raise ValidationError({"display_name": _reserved_message(word)})
+    key = names.name_key(display_name)
+    if key and key in _staff_name_keys():
+        message = _("This is the name of a Square staff or official account.")
+        raise ValidationError({"display_name": message})
+    lookalike = names.as_username(display_name)
+    if lookalike is not None:
+        skeleton = names.username_skeleton(lookalike)
+        others = User.objects.filter(username_skeleton=skeleton).exclude(pk=user.pk)
+        other = others.values_list("username", flat=True).first()
+        if other is not None:
+            message = _("This display name looks like another member's username, @%(username)s.")
+            raise ValidationError({"display_name": message % {"username": other}})
