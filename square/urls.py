@@ -30,6 +30,7 @@ urlpatterns = [
     path("comments/<int:pk>/", posts.thread, name="comment_thread"),
     path("comments/<int:pk>/delete/", interactions.comment_remove, name="comment_delete"),
     path("notifications/", notifications.index, name="notifications"),
+    path("notifications/read/", notifications.mark_read, name="notifications_read"),
     path("campaigns/", include("campaigns.urls")),
     path("me/", include("campaigns.urls_me")),
     path("u/<str:username>/", accounts.profile, name="profile"),

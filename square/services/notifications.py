@@ -64,12 +64,16 @@ def notification_withdraw(
 
 
 @transaction.atomic
-def notifications_mark_read(*, user: User) -> int:
-    """Mark everything unread as read (opening the page reads it); returns how many."""
+def notifications_mark_read(*, user: User, upto: int | None = None) -> int:
+    """Mark the member's unread notices read — those up to id `upto` (the newest their
+    page showed: one that arrived since stays new), or all. Only a POST from the member
+    calls this: a GET only shows, so no other site can read them with an image tag.
+    Returns how many were marked."""
     unread_forget(user_id=user.pk)
-    return Notification.objects.filter(recipient=user, read_at__isnull=True).update(
-        read_at=timezone.now()
-    )
+    unread = Notification.objects.filter(recipient=user, read_at__isnull=True)
+    if upto is not None:
+        unread = unread.filter(pk__lte=upto)
+    return unread.update(read_at=timezone.now())
 
 
 def unread_forget(*, user_id: int) -> None:

@@ -5,12 +5,14 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.test import Client
 from django.utils import timezone
 
 from square import selectors
 from square.addresses import VALUE_MAX, next_page_query, page_address
-from square.models import Post
+from square.models import Notification, Post
 from square.selectors import hot
+from square.services.interactions import like_create
 from square.tests.factories import PostFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -153,3 +155,82 @@ def test_the_like_form_sends_people_back_to_the_page_they_were_on(client, user):
     next_value = re.search(rf'name="next" value="([^"]+#post-{post.pk})"', html).group(1)
     response = client.post(f"/posts/{post.pk}/like/", {"next": next_value})
     assert response["Location"] == f"/?tab=latest#post-{post.pk}"
+
+
+# --- notifications: a GET only shows -----------------------------------------------------
+
+
+@pytest.fixture
+def noticed(user):
+    """alice with three unread notices (three likes of one post: one group)."""
+    post = PostFactory(author=user, body="liked")
+    for _ in range(3):
+        like_create(user=UserFactory(), post=post)
+    return post
+
+
+def _unread(user) -> int:
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+
+
+def test_opening_the_notifications_page_marks_nothing_read(client, user, noticed):
+    client.force_login(user)
+    for _ in range(2):  # e.g. an <img src="/notifications/"> on another site, twice
+        page = client.get("/notifications/")
+        assert page.status_code == 200 and page.context["page"].items[0].unread
+    assert _unread(user) == 3
+    html = page.content.decode()
+    assert "data-unread>3<" in html  # the badge still counts them
+    assert 'action="/notifications/read/"' in html and "data-mark-read" in html
+    assert f'name="upto" value="{Notification.objects.latest("pk").pk}"' in html
+
+
+def test_the_page_s_post_marks_read_what_it_showed(client, user, noticed):
+    client.force_login(user)
+    shown = client.get("/notifications/").context["newest_shown"]
+    like_create(user=UserFactory(), post=noticed)  # arrives after the page was shown
+    response = client.post(
+        "/notifications/read/", {"upto": str(shown)}, HTTP_ACCEPT="application/json"
+    )
+    assert response.status_code == 200 and response.json() == {"unread": "1"}
+    assert _unread(user) == 1  # the newer one stays new
+    assert "data-unread>1<" in client.get("/?tab=latest").content.decode()
+
+
+def test_the_button_without_script_marks_all_and_comes_back(client, user, noticed):
+    client.force_login(user)
+    response = client.post("/notifications/read/")
+    assert response.status_code == 302 and response["Location"] == "/notifications/"
+    assert _unread(user) == 0
+    html = client.get("/notifications/").content.decode()
+    assert "data-unread" not in html and "data-mark-read" not in html
+
+
+@pytest.mark.parametrize("upto", ["²", "-1", "1.5", "٣", "9" * 40])
+def test_a_bad_upto_is_refused_and_marks_nothing(client, user, noticed, upto):
+    client.force_login(user)
+    assert client.post("/notifications/read/", {"upto": upto}).status_code == 400
+    assert _unread(user) == 3
+
+
+def test_marking_read_is_a_post_by_the_member(client, user, noticed):
+    assert client.post("/notifications/read/").status_code == 302  # to the login page
+    assert _unread(user) == 3
+    client.force_login(user)
+    assert client.get("/notifications/read/").status_code == 405
+    assert _unread(user) == 3
+
+
+def test_marking_read_needs_the_csrf_token(user, noticed):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(user)
+    assert client.post("/notifications/read/").status_code == 403
+    assert _unread(user) == 3
+
+
+def test_one_members_post_marks_only_their_own(client, user, noticed):
+    bob = UserFactory()
+    like_create(user=user, post=PostFactory(author=bob))
+    client.force_login(user)
+    client.post("/notifications/read/")
+    assert _unread(bob) == 1

@@ -89,3 +89,24 @@ document.addEventListener("submit", async (event) => {
     button.disabled = false;
   }
 });
+
+// The notifications page: once it is shown, mark what it shows read (a GET only shows,
+// so no other site can clear the badge), and take the header's badge away.
+document.addEventListener("DOMContentLoaded", async () => {
+  const form = document.querySelector("form[data-mark-read]");
+  if (!form) return;
+  try {
+    const response = await fetch(form.action, {
+      method: "POST",
+      body: new FormData(form),
+      headers: { Accept: "application/json", "X-Requested-With": "fetch" },
+      credentials: "same-origin",
+    });
+    const data = await response.json();
+    if (!response.ok) return;
+    if (!data.unread) document.querySelectorAll("[data-unread]").forEach((badge) => badge.remove());
+    form.remove();
+  } catch (error) {
+    // The button still works.
+  }
+});
