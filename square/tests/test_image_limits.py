@@ -117,7 +117,7 @@ def test_avatar_of_a_usual_photo_is_accepted(user):
 
 @pytest.mark.parametrize("target", ["post", "avatar"])
 def test_gif_of_400000_frames_is_refused_after_reading_the_limit_plus_one(
-    user, media_files, gif_frames_read, target
+    user, media_files, gif_frames_read, decoded, target
 ):
     upload = f.upload("anim.gif", gif_of_frames(400_000), "image/gif")
     if target == "post":
@@ -127,6 +127,7 @@ def test_gif_of_400000_frames_is_refused_after_reading_the_limit_plus_one(
     assert "anim.gif" in message and "too many frames" in message
     # frames 0 to 300 once each, plus opening, the is_animated probe and rewinding to 0
     assert gif_frames_read["n"] <= square_images.MAX_GIF_FRAMES + 5
+    assert decoded == []  # frames are counted by their headers, not decoded
     assert not Post.objects.exists() and media_files() == []
 
 
