@@ -14,7 +14,10 @@ from square.services.avatars import avatar_set
 
 
 def author_may_write(author: User) -> None:
-    """Deactivated and banned accounts can read but not post, quote or comment."""
+    """Deactivated and banned accounts can read but write nothing others would see or
+    be told of: no post, quote, comment, edit, like, follow, report or profile change.
+    What stays open: their own appeal, taking back their own likes, follows, posts and
+    comments, reading (and marking read) their notices, a prize's shipping address."""
     if not author.is_active:
         raise PermissionDenied(_("This account is deactivated."))
     if author.banned_at is not None:
@@ -42,7 +45,9 @@ def user_create(*, username: str, password: str) -> User:
 
 @transaction.atomic
 def profile_update(*, user: User, display_name: str, bio: str, avatar=None) -> User:
-    """Change what others see of a member; a new avatar is re-encoded like post images."""
+    """Change what others see of a member; a new avatar is re-encoded like post images.
+    Not while banned: a name, bio or picture is shown beside everything they wrote."""
+    author_may_write(user)
     for value in (display_name, bio):
         if "\x00" in value:
             raise ValidationError(_("The text contains a NUL character, which is not allowed."))

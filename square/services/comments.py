@@ -64,10 +64,14 @@ def _comment_notify(comment: Comment, post: Post, reply_to: User | None) -> None
 def comment_create(
     *, author: User, post: Post, body: str, parent: Comment | None = None
 ) -> Comment:
-    """Comment on a published post, or reply to one of its comments."""
+    """Comment on a published post, or reply to one of its comments. A plain repost
+    shows its original's comments, so a comment sent to it goes to the original (kept
+    on the repost, it was shown nowhere yet notified the reposter)."""
     author_may_write(author)
     body = comment_body_clean(body)
     post = Post.objects.select_related("author").filter(pk=post.pk).first()
+    if post is not None and post.is_published and post.is_plain_repost:
+        post = Post.objects.select_related("author").filter(pk=post.repost_of_id).first()
     if post is None or not post.is_published:
         raise ValidationError({"body": _("This post can no longer be commented on.")})
     parent, reply_to = _thread_parent(post, parent)

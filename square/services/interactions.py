@@ -1,16 +1,18 @@
-"""Likes and follows, and the notices they send.
+"""Likes and follows, and the notices they send. Deactivated and banned accounts cannot
+like or follow (`author_may_write`), but may take back what they did.
 
 Counters move by atomic `± 1` updates in the same transaction as the row, and the row
 itself is guarded by a unique constraint, so 50 people liking at the same moment leave
 exactly 50 — whatever the interleaving."""
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
 from square import hooks
 from square.models import Follow, Like, Post, User
+from square.services.accounts import author_may_write
 from square.services.notifications import notification_create, notification_withdraw
 
 
@@ -26,9 +28,9 @@ def _insert_once(model, **fields) -> bool:
 
 @transaction.atomic
 def like_create(*, user: User, post: Post) -> bool:
-    """Like a published post; liking twice is a no-op. Returns True if it was new."""
-    if not user.is_active:
-        raise PermissionDenied(_("This account is deactivated."))
+    """Like a published post; liking twice is a no-op. Returns True if it was new.
+    Banned accounts cannot: a like notifies the author."""
+    author_may_write(user)
     post = Post.objects.published().select_related("author").filter(pk=post.pk).first()
     if post is None:
         raise ValidationError(_("This post can no longer be liked."))
@@ -56,8 +58,7 @@ def follow_create(*, follower: User, followee: User) -> bool:
     """Follow someone (not oneself); following twice is a no-op."""
     if follower.pk == followee.pk:
         raise ValidationError(_("You cannot follow yourself."))
-    if not follower.is_active:
-        raise PermissionDenied(_("This account is deactivated."))
+    author_may_write(follower)  # a follow notifies, and shows on both profiles
     created = _insert_once(Follow, follower=follower, followee=followee)
     if created:
         User.objects.filter(pk=follower.pk).update(following_count=F("following_count") + 1)

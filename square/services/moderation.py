@@ -17,6 +17,7 @@ from square import hooks, similarity
 from square.models import Appeal, DuplicateFlag, ModerationAction, Post, Report, User
 from square.permissions import may_ban, may_moderate
 from square.selectors.integrity import Findings, integrity_state
+from square.services.accounts import author_may_write
 from square.services.posts import post_hide, post_restore
 
 Action = ModerationAction.Action
@@ -60,7 +61,9 @@ def _original_from_link(link: str, post: Post) -> Post:
 def report_create(
     *, reporter: User, post: Post, reason: str, original_link: str = "", note: str = ""
 ) -> Report:
-    """A person reports a post, once. Plagiarism reports name the original."""
+    """A person reports a post, once. Plagiarism reports name the original. A banned
+    account cannot report (its own appeal is its channel to the moderators)."""
+    author_may_write(reporter)
     if reporter.pk == post.author_id:
         raise ValidationError(_("You cannot report your own post."))
     if reason not in Report.Reason.values:

@@ -19,6 +19,7 @@ from square.pagination import keyset_page
 from square.ratelimit import RateLimited, rate_limit_hit, rate_limit_undo
 from square.services.accounts import profile_update, user_create
 from square.views.common import form_errors, next_url, render_feed
+from square.views.moderation import write_refusal
 
 
 def _signup_limited(limit: int) -> str:
@@ -118,6 +119,9 @@ def following(request, username: str):
 @require_http_methods(["GET", "POST"])
 def profile_edit(request):
     user = request.user
+    if refusal := write_refusal(user):  # banned: say why instead of a form that cannot save
+        messages.error(request, refusal)
+        return redirect(user)
     if request.method == "POST":
         form = ProfileForm(request.POST, request.FILES)
         if form.is_valid():

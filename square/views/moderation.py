@@ -134,6 +134,9 @@ def report(request, pk: int):
     post = _visible_or_404(request, pk)
     if post.is_plain_repost:  # a plain repost has no text of its own: report the original
         return redirect("post_report", pk=post.repost_of_id)
+    if refusal := write_refusal(request.user):  # banned: their appeal is their channel
+        messages.error(request, refusal)
+        return redirect(post)
     if post.author_id == request.user.pk:
         messages.error(request, _("You cannot report your own post."))
         return redirect(post)
