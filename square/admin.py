@@ -47,6 +47,18 @@ def moderate_each(queryset, service, *, arg: str, staff) -> int:
     return changed
 
 
+def _beside_is_staff(fieldsets) -> tuple:
+    """Django's user fieldsets with `is_official` right after `is_staff`: the official
+    badge is granted like staff status, by superusers only (`admin_users`)."""
+    return tuple(
+        (title, {**options, "fields": tuple(
+            name for field in options["fields"]
+            for name in ((field, "is_official") if field == "is_staff" else (field,))
+        )})
+        for title, options in fieldsets
+    )  # fmt: skip
+
+
 @admin.register(User)
 class SquareUserAdmin(LeastPrivilegeUserMixin, BanActionsMixin, UserAdmin):
     list_display = (
@@ -58,7 +70,7 @@ class SquareUserAdmin(LeastPrivilegeUserMixin, BanActionsMixin, UserAdmin):
         "date_joined",
         "last_login",
     )
-    list_filter = ("is_active", "is_staff", "is_superuser", "date_joined")
+    list_filter = ("is_active", "is_staff", "is_official", "is_superuser", "date_joined")
     search_fields = ("username", "display_name", "email")
     ordering = ("-date_joined",)
     readonly_fields = (
@@ -71,7 +83,7 @@ class SquareUserAdmin(LeastPrivilegeUserMixin, BanActionsMixin, UserAdmin):
         "ban_reason",
     )
     fieldsets = (
-        *UserAdmin.fieldsets,
+        *_beside_is_staff(UserAdmin.fieldsets),
         (
             _("Profile"),
             {

@@ -1,11 +1,12 @@
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.contrib.auth.validators import ASCIIUsernameValidator
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from square.names import username_skeleton
+from square.names import username_breaks_urls, username_skeleton
 
 
 class User(AbstractUser):
@@ -65,10 +66,30 @@ class User(AbstractUser):
     def __str__(self) -> str:
         return self.username
 
+    def clean(self):
+        """A username being chosen (sign-up, or a superuser's rename in the admin) must
+        work as a path segment and must not look like another one. Names kept from
+        before are not judged again: older look-alikes have no skeleton and keep working."""
+        super().clean()
+        skeleton = username_skeleton(self.username)
+        if not self._state.adding and self.username_skeleton in (None, skeleton):
+            return
+        if username_breaks_urls(self.username):
+            raise ValidationError({"username": _("A username cannot start or end with a dot.")})
+        others = User.objects.filter(username_skeleton=skeleton).exclude(pk=self.pk)
+        taken = others.values_list("username", flat=True).first()
+        if taken is not None:
+            message = _("This username looks too much like @%(username)s. Please choose another.")
+            raise ValidationError({"username": message % {"username": taken}})
+
     def save(self, *args, **kwargs):
-        """A new account, or a renamed one that had a skeleton, stores its skeleton."""
+        """A new account, or a renamed one that had a skeleton, stores its skeleton (the
+        unique index then refuses a look-alike that got past `clean` at the same time)."""
         if self._state.adding or self.username_skeleton is not None:
             self.username_skeleton = username_skeleton(self.username)
+            fields = kwargs.get("update_fields")
+            if fields is not None and "username" in fields:
+                kwargs["update_fields"] = {*fields, "username_skeleton"}
         super().save(*args, **kwargs)
 
     @property

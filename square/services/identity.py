@@ -2,10 +2,11 @@
 services: `user_create` checks a new username, `profile_update` a changed display name.
 
 The rules themselves are pure (`square.names`); here they meet the database: the
-username skeleton column (one indexed lookup, unique, so two look-alike sign-ups at the
-same instant cannot both win) and the names of staff and official accounts. Names are
-checked only when chosen or changed: an older account whose name a rule now refuses
-keeps it.
+username skeleton column (one indexed lookup) and the names of staff and official
+accounts. A username's look-alikes are `User.clean`'s to refuse (the admin's forms
+call it too), and the column's unique index settles two look-alike sign-ups at the
+same instant. Names are checked only when chosen or changed: an older account whose
+name a rule now refuses keeps it.
 """
 
 from django.core.exceptions import ValidationError
@@ -27,20 +28,12 @@ def _reserved_message(word: str) -> str:
 
 
 def username_check(*, username: str) -> None:
-    """A new member's username: a path segment of its own, no staff word, and not a
-    look-alike of an existing username (`lin_xiaoyu` is taken, so `Iin_xiaoyu` is)."""
-    if names.username_breaks_urls(username):
-        message = _("A username cannot start or end with a dot.")
-        raise ValidationError({"username": message})
+    """A new member's username has no staff word in it, in any disguise. (The rules for
+    everyone, a path segment of its own and no look-alike of an existing username, are
+    `User.clean`'s, so the admin's forms apply them too.)"""
     word = names.reserved_word(username)
     if word is not None:
         raise ValidationError({"username": _reserved_message(word)})
-    skeleton = names.username_skeleton(username)
-    existing = User.objects.filter(username_skeleton=skeleton).values_list("username", flat=True)
-    taken = existing.first()
-    if taken is not None:
-        message = _("This username looks too much like @%(username)s. Please choose another.")
-        raise ValidationError({"username": message % {"username": taken}})
 
 
 def _staff_name_keys() -> set[str]:
