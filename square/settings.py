@@ -228,7 +228,7 @@ SQUARE_IMAGE_MAX_PIXELS = env.int("SQUARE_IMAGE_MAX_PIXELS", default=40_000_000)
 # Decoding costs CPU by the pixel, so each request's share is bounded before decoding:
 # a post's images together (counted after a JPEG's cheap 1/2-1/8 draft, every frame),
 # an avatar on its own; stored post images are scaled to fit this many pixels a side.
-SQUARE_IMAGE_PIXELS_PER_POST = env.int("SQUARE_IMAGE_PIXELS_PER_POST", default=120_000_000)
+SQUARE_IMAGE_PIXELS_PER_POST = env.int("SQUARE_IMAGE_PIXELS_PER_POST", default=100_000_000)
 SQUARE_AVATAR_MAX_PIXELS = env.int("SQUARE_AVATAR_MAX_PIXELS", default=16_000_000)
 SQUARE_IMAGE_MAX_SIDE = env.int("SQUARE_IMAGE_MAX_SIDE", default=2048)
 SQUARE_IMAGES_PER_POST = 9

@@ -245,7 +245,7 @@ def test_nine_40_megapixel_pngs_are_refused_before_any_is_decoded(
 ):
     uploads = [f.upload(f"{n}.png", png_40mp, "image/png") for n in range(9)]
     message = refusal(lambda: post_create(author=user, body="big", images=uploads))
-    assert "360 megapixels" in message and "a post can have at most 120 megapixels" in message
+    assert "360 megapixels" in message and "a post can have at most 100 megapixels" in message
     assert decoded == []
     assert not Post.objects.exists() and not PostImage.objects.exists() and media_files() == []
 
@@ -274,3 +274,11 @@ def test_nine_big_jpegs_are_decoded_at_reduced_scale_and_stored_smaller(
     for image in post.images.all():
         assert max(image.width, image.height) == side
         assert (image.width, image.height) == (side, side * 2 // 3)
+
+
+def test_phone_photos_decode_at_half_size(user, decoded):
+    """4032x3024 is just under twice 2048: drafted to 2016x1512, a quarter of the work."""
+    uploads = [f.upload(f"{n}.jpg", f.image_bytes("JPEG", size=(4032, 3024))) for n in range(9)]
+    post = post_create(author=user, body="phone", images=uploads)
+    assert set(decoded) == {(2016, 1512)}
+    assert {(i.width, i.height) for i in post.images.all()} == {(2016, 1512)}
