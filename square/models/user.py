@@ -71,6 +71,8 @@ class User(AbstractUser):
         work as a path segment and must not look like another one. Names kept from
         before are not judged again: older look-alikes have no skeleton and keep working."""
         super().clean()
+        if not self.username:  # refused by the field's own validation
+            return
         skeleton = username_skeleton(self.username)
         if not self._state.adding and self.username_skeleton in (None, skeleton):
             return
