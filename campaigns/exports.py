@@ -1,9 +1,11 @@
 """A campaign's awards as CSV, for the staff who hand out the prizes.
 
 One row per prize of each award (an award of a tier without prizes still gets a row):
-who won, which tier and prize, the voucher code, the status, and — only for someone
-allowed to see them — the shipping address. The admin streams it; `campaign_export`
-writes it to a file. Every export is written to the audit log first.
+who won, which tier and prize, the voucher code (in full only for someone with
+`view_voucher_code`, masked by `campaigns.codes.mask_code` otherwise), the status, and —
+only for someone allowed to see them — the shipping address. The admin streams it;
+`campaign_export` writes it to a file. Every export is written to the audit log first:
+who, when (the event's time), and which columns, codes in full or masked.
 """
 
 import csv
@@ -14,6 +16,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import StreamingHttpResponse
 from django.utils.translation import gettext as _
 
+from campaigns.codes import can_see_codes, code_for
 from campaigns.models import Award, Campaign
 from campaigns.services.audit import audit_record
 
@@ -60,8 +63,14 @@ def _awards(campaign: Campaign, with_addresses: bool):
     return awards
 
 
-def _rows(campaign: Campaign, with_addresses: bool, progress=None) -> Iterator[list[str]]:
-    yield list(HEADER) + (list(ADDRESS_HEADER) if with_addresses else [])
+def columns(with_addresses: bool) -> list[str]:
+    return list(HEADER) + (list(ADDRESS_HEADER) if with_addresses else [])
+
+
+def _rows(
+    campaign: Campaign, with_addresses: bool, progress=None, *, with_codes: bool
+) -> Iterator[list[str]]:
+    yield columns(with_addresses)
     for done, award in enumerate(_awards(campaign, with_addresses).iterator(chunk_size=500), 1):
         head = [
             str(award.pk),
@@ -79,17 +88,19 @@ def _rows(campaign: Campaign, with_addresses: bool, progress=None) -> Iterator[l
             middle = ["", "", "", ""]
             if item is not None:
                 amount = "" if item.amount is None else f"{item.amount}"
-                middle = [_text(item.prize.label), item.code or "", amount, item.currency]
+                code = code_for(with_codes, item.code)
+                middle = [_text(item.prize.label), code, amount, item.currency]
             yield head + middle + tail
         if progress is not None:
             progress(done)
 
 
 def awards_export(*, campaign: Campaign, actor=None, with_addresses=None, via="admin"):
-    """Audit the export and return (number of awards, iterator of rows, header first).
+    """Audit the export and return (number of awards, with addresses, with full codes).
 
     `with_addresses=None` includes the addresses exactly when the actor may see them;
-    asking for them without the permission is refused."""
+    asking for them without the permission is refused. Codes are in full exactly when
+    the actor may see them (`view_voucher_code`), masked otherwise."""
     if actor is not None and not actor.has_perm("campaigns.view_award"):
         raise PermissionDenied(_("You may not export awards."))
     allowed = can_see_addresses(actor)
@@ -97,15 +108,17 @@ def awards_export(*, campaign: Campaign, actor=None, with_addresses=None, via="a
         with_addresses = allowed
     elif with_addresses and not allowed:
         raise PermissionDenied(_("You may not see shipping addresses."))
+    with_codes = can_see_codes(actor)
     count = Award.objects.filter(tier__campaign=campaign).count()
+    inputs = {"format": "csv", "with_addresses": bool(with_addresses), "via": via}
+    inputs |= {
+        "columns": columns(bool(with_addresses)),
+        "codes": "full" if with_codes else "masked",
+    }
     audit_record(
-        campaign=campaign,
-        actor=actor,
-        action="export",
-        inputs={"format": "csv", "with_addresses": bool(with_addresses), "via": via},
-        result={"awards": count},
+        campaign=campaign, actor=actor, action="export", inputs=inputs, result={"awards": count}
     )
-    return count, bool(with_addresses)
+    return count, bool(with_addresses), with_codes
 
 
 class _Echo:
@@ -124,10 +137,9 @@ def csv_lines(rows: Iterable[list[str]]) -> Iterator[str]:
 
 def export_response(campaign: Campaign, actor) -> StreamingHttpResponse:
     """The admin's download: streamed, so a very large campaign never sits in memory."""
-    _count, with_addresses = awards_export(campaign=campaign, actor=actor)
-    response = StreamingHttpResponse(
-        csv_lines(_rows(campaign, with_addresses)), content_type="text/csv; charset=utf-8"
-    )
+    _count, with_addresses, with_codes = awards_export(campaign=campaign, actor=actor)
+    rows = _rows(campaign, with_addresses, with_codes=with_codes)
+    response = StreamingHttpResponse(csv_lines(rows), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="awards-{campaign.slug}.csv"'
     response["Cache-Control"] = "no-store"
     return response
@@ -136,11 +148,11 @@ def export_response(campaign: Campaign, actor) -> StreamingHttpResponse:
 def export_to_file(campaign: Campaign, out, *, with_addresses: bool, progress=None) -> int:
     """Write the CSV to the text file `out` (opened with newline=""); returns the awards.
     `progress(done, total)` is called after each award."""
-    total, with_addresses = awards_export(
+    total, with_addresses, with_codes = awards_export(
         campaign=campaign, actor=None, with_addresses=with_addresses, via="command"
     )
     step = (lambda done: progress(done, total)) if progress is not None else None
-    for line in csv_lines(_rows(campaign, with_addresses, step)):
+    for line in csv_lines(_rows(campaign, with_addresses, step, with_codes=with_codes)):
         out.write(line)
     return total
 

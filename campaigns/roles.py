@@ -35,6 +35,7 @@ ROLES: dict[str, tuple[str, ...]] = {
         "campaigns.view_prize",
         "campaigns.view_entry",
         "campaigns.view_award",
+        "campaigns.view_awarditem",
         "campaigns.close_campaign",
         "campaigns.run_draw",
         "campaigns.publish_results",
@@ -47,6 +48,7 @@ ROLES: dict[str, tuple[str, ...]] = {
     FULFILMENT: (
         "campaigns.view_campaign",
         "campaigns.view_award",
+        "campaigns.view_awarditem",
         "campaigns.change_award",
         "campaigns.view_shipping_address",
         "campaigns.view_voucher_code",

@@ -15,22 +15,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from campaigns.admin.operations import error_text
+from campaigns.codes import can_see_codes, mask_code
 from campaigns.models import Award, AwardItem, Snapshot, TierDraw
 from campaigns.models.results import AuditEvent
 from campaigns.services import award_disqualify, award_mark
 from square.templatetags.square import when
 
 ADDRESS_PERMISSION = "campaigns.view_shipping_address"
-
-
-def mask_code(code: str | None) -> str:
-    """`ABCD-…-WXYZ`: enough to tell codes apart in a list, not enough to use one."""
-    if not code:
-        return ""
-    compact = code.replace("-", "")
-    if len(compact) <= 8:
-        return "…"
-    return f"{compact[:4]}-…-{compact[-4:]}"
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -52,6 +43,19 @@ class AwardItemInline(admin.TabularInline):
     can_delete = False
     fields = ("prize", "code", "amount", "currency", "expires_at", "active_until", "shipped_at")
     readonly_fields = fields
+
+    def get_fields(self, request, obj=None):
+        """The full code only for staff with `view_voucher_code`; masked otherwise."""
+        if can_see_codes(request.user):
+            return self.fields
+        return tuple("masked_code" if name == "code" else name for name in self.fields)
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.get_fields(request, obj)
+
+    @admin.display(description=gettext_lazy("voucher code"))
+    def masked_code(self, obj):
+        return mask_code(obj.code)
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -137,6 +141,7 @@ class AwardAdmin(ReadOnlyAdmin):
 
     @admin.display(description=gettext_lazy("voucher codes"))
     def codes(self, obj):
+        """Always masked in the list; in full on the award's page for those allowed."""
         masked = [(mask_code(item.code),) for item in obj.items.all() if item.code]
         if not masked:
             return "—"

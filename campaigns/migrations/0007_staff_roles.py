@@ -1,7 +1,8 @@
 """The staff roles as groups (issue 15), and `campaigns.view_voucher_code`.
 
 Permissions are normally created after `migrate` (post_migrate), so this creates them
-first for every app. The table is a frozen copy of `campaigns.roles.ROLES` (the tests
+first for every app (the migration depends on every app that has models, so the
+superadmin group gets every permission there is). The table is a frozen copy of `campaigns.roles.ROLES` (the tests
 check that the two agree).
 """
 
@@ -25,6 +26,7 @@ ROLES = {
         "campaigns.view_prize",
         "campaigns.view_entry",
         "campaigns.view_award",
+        "campaigns.view_awarditem",
         "campaigns.close_campaign",
         "campaigns.run_draw",
         "campaigns.publish_results",
@@ -35,6 +37,7 @@ ROLES = {
     "客服/履约": (
         "campaigns.view_campaign",
         "campaigns.view_award",
+        "campaigns.view_awarditem",
         "campaigns.change_award",
         "campaigns.view_shipping_address",
         "campaigns.view_voucher_code",
@@ -89,6 +92,10 @@ class Migration(migrations.Migration):
         ("contenttypes", "0002_remove_content_type_name"),
         ("square", "0007_staff_permissions"),
         ("campaigns", "0006_entry_first_valid"),
+        # Every app with models, so that the superadmin group gets every permission.
+        ("admin", "0003_logentry_add_action_flag_choices"),
+        ("sessions", "0001_initial"),
+        ("django_tasks_database", "0021_conditional_partial_index_ordering"),
     ]
 
     operations = [

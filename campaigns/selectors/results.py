@@ -21,7 +21,9 @@ from campaigns import draw
 from campaigns.models import Award, Campaign, RewardTier, Snapshot, TierDraw
 from campaigns.selectors.exclusions import revoked_code
 from campaigns.services.draws import DRAWN_KINDS, TIER_LIST
+from square.permissions import staff_may
 
+AWARDS_PERMISSION = "campaigns.view_award"
 REVEALED = (Campaign.Status.DRAWN, Campaign.Status.PUBLISHED)
 ROWS_HEAD = 300  # rows of a frozen list read with the results page (PostgreSQL)
 FROZEN = (Campaign.Status.CLOSED, *REVEALED)
@@ -36,14 +38,15 @@ def lists_frozen(campaign: Campaign) -> bool:
 
 
 def winners_visible(campaign: Campaign, request=None, *, preview: bool = False) -> bool:
-    """Winners are public once published; while drawn, only staff (or a server-side
-    caller passing `preview`) see them."""
+    """Winners are public once published; while drawn, only staff allowed to see the
+    awards (`view_award`: operations, fulfilment) or a server-side caller passing
+    `preview` see them — not every staff account."""
     if campaign.status == Campaign.Status.PUBLISHED:
         return True
     if campaign.status != Campaign.Status.DRAWN:
         return False
     user = getattr(request, "user", None)
-    return preview or bool(user is not None and user.is_authenticated and user.is_staff)
+    return preview or staff_may(user, AWARDS_PERMISSION)
 
 
 def list_path(campaign: Campaign, kind: str) -> str:

@@ -4,6 +4,7 @@ MEDIA_ROOT and an empty cache for every test) are shared, so both apps' tests ru
 from datetime import datetime
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.core.management import call_command
 from django.tasks.signals import task_enqueued
 
@@ -12,8 +13,20 @@ from campaigns.tasks import leaderboard_refresh
 from campaigns.tests.factories import CampaignFactory, texts_restart
 from square.tests.conftest import *  # noqa: F403
 from square.tests.conftest import _clear_cache  # noqa: F401  (autouse: not in `*`)
+from square.tests.factories import moderator_user
 
 ANNOUNCED_SLUG = "my-2026-first-post"
+
+
+@pytest.fixture
+def staff_user(db):
+    """The square's staff fixture (moderation, accounts), who may also see the awards:
+    the winners' preview before publication needs `view_award` (issue 15)."""
+    user = moderator_user("moderator", extra_permissions=("change_user", "view_user"))
+    user.user_permissions.add(
+        Permission.objects.get(content_type__app_label="campaigns", codename="view_award")
+    )
+    return user
 
 
 @pytest.fixture(autouse=True)

@@ -11,6 +11,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import translation
 
+from campaigns.exports import columns
 from campaigns.models import AuditEvent, Award, Campaign, ShippingAddress, Snapshot
 from campaigns.tests.factories import (
     AFTER,
@@ -396,7 +397,10 @@ def test_commands_close_draw_publish_and_export(setup, clock, tmp_path):
     events = AuditEvent.objects.filter(campaign=campaign).order_by("id")
     assert [e.action for e in events] == ["close", "draw", "publish", "export", "export"]
     assert all(e.actor_id is None for e in events)  # the command line
-    assert events[4].inputs == {"format": "csv", "with_addresses": True, "via": "command"}
+    assert events[4].inputs == {
+        "format": "csv", "with_addresses": True, "via": "command",
+        "columns": columns(with_addresses=True), "codes": "full",  # issue 15: which columns
+    }  # fmt: skip
 
 
 def test_commands_fail_cleanly(setup, clock, tmp_path):

@@ -22,6 +22,7 @@ from django.db.models.functions import Power
 from django.utils import timezone
 
 from square.models import Appeal, DuplicateFlag, Follow, Like, Post, PostImage, User
+from square.permissions import may_moderate
 
 PUBLISHED = Post.Status.PUBLISHED
 
@@ -135,8 +136,9 @@ def user_posts(*, user: User, viewer: User | None) -> QuerySet:
 
 def post_visible_to(*, pk: int, viewer) -> Post | None:
     """One post for its page, or None: others' deleted and hidden posts are not shown,
-    except to staff. `has_findings` (in the same query) says whether integrity checks
-    left anything the author should be told about: a live flag or an appeal."""
+    except to moderators (`square.moderate`, not every staff account). `has_findings`
+    (in the same query) says whether integrity checks left anything the author should
+    be told about: a live flag or an appeal."""
     live_flags = DuplicateFlag.objects.filter(post=OuterRef("pk")).exclude(status="cleared")
     findings = Exists(live_flags) | Exists(Appeal.objects.filter(post=OuterRef("pk")))
     post = posts_for_display(Post.objects.filter(pk=pk)).annotate(has_findings=findings).first()
@@ -144,9 +146,8 @@ def post_visible_to(*, pk: int, viewer) -> Post | None:
         cards_prefetch([post])
     if post is None or post.is_published:
         return post
-    is_staff = bool(viewer and viewer.is_authenticated and viewer.is_staff)
     is_author = bool(viewer and viewer.is_authenticated and viewer.pk == post.author_id)
-    if is_staff or (is_author and post.status == Post.Status.HIDDEN):
+    if may_moderate(viewer) or (is_author and post.status == Post.Status.HIDDEN):
         return post
     return None
 
