@@ -57,7 +57,7 @@ def profile_update(*, user: User, display_name: str, bio: str, avatar=None) -> U
     user.bio = bio.strip()
     if avatar is not None:
         avatar_set(user=user, avatar=avatar)
-    user.full_clean(exclude=["password", "username"])
+    user.full_clean(exclude=["password", "username", "username_skeleton"])
     user.save(update_fields=["display_name", "bio", "avatar"])
     return user
 

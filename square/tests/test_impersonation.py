@@ -346,3 +346,17 @@ def test_a_look_alike_made_in_the_admin_is_a_form_error(client):
     assert not User.objects.filter(username="Iin_xiaoyu").exists()
     data["username"] = "lin_xiaoyu2"
     assert client.post("/admin/square/user/add/", data).status_code == 302
+
+
+# --- cost ------------------------------------------------------------------------------------------
+
+
+def test_the_checks_cost_a_few_indexed_queries(django_assert_max_num_queries):
+    """A display name: the staff names (few) and one lookup of the skeleton index; a
+    sign-up: one lookup of the skeleton index more than before."""
+    UserFactory.create_batch(5)
+    member = UserFactory(username="lin_xiaoyu")
+    with django_assert_max_num_queries(5):  # savepoint, 2 checks, update, release
+        profile_update(user=member, display_name="@lin_xiaoyu", bio="")
+    with django_assert_max_num_queries(9):
+        user_create(username="newbie", password=PASSWORD)
