@@ -238,3 +238,10 @@ def test_superscript_id_in_the_moderation_queue_is_not_a_500(client):
 
 def test_login_with_password_still_works_for_clerk(client, clerk):
     assert client.login(username="clerk", password=PASSWORD)
+
+
+@pytest.mark.parametrize("upto", ["٣", "²", "1_0", " 1"])
+def test_mark_read_takes_ascii_ids_only(client, upto):
+    client.force_login(UserFactory(username="reader"))
+    response = client.post("/notifications/read/", {"upto": upto})
+    assert response.status_code == 400  # "This form is out of date", never int("٣") == 3

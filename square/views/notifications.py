@@ -1,8 +1,6 @@
 """The notifications page. Opening it only shows; marking read is a POST (the page's
 button, which the page's script presses once the page is shown)."""
 
-import re
-
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import JsonResponse
@@ -11,12 +9,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from square import selectors
+from square.ids import parse_id
 from square.middleware import wants_json
 from square.selectors.notifications import unread_badge
 from square.services.notifications import notifications_mark_read
 from square.views.common import bad_request, next_url
-
-ID = re.compile(r"[0-9]{1,18}", re.ASCII)
 
 
 @login_required
@@ -41,12 +38,13 @@ def mark_read(request):
     """Mark read what the page showed (`upto`, the newest notice on it), or everything.
     The script gets the new badge as JSON; a plain form post goes back to the page."""
     upto = request.POST.get("upto", "")
-    if upto and not ID.fullmatch(upto):
+    upto_id = parse_id(upto)  # ASCII digits only (square.ids)
+    if upto and upto_id is None:
         message = _("This form is out of date. Please open the page again.")
         if wants_json(request):
             return JsonResponse({"error": message}, status=400)
         return bad_request(request, message)
-    notifications_mark_read(user=request.user, upto=int(upto) if upto else None)
+    notifications_mark_read(user=request.user, upto=upto_id)
     if wants_json(request):
         return JsonResponse({"unread": unread_badge(user=request.user)})
     return redirect("notifications")
