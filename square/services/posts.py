@@ -182,7 +182,9 @@ def repost_create(*, author: User, post: Post, quote: str = "") -> tuple[Post, b
 
 @transaction.atomic
 def post_edit(*, post: Post, editor: User, body: str) -> Post:
-    """Change a post's text, keeping the previous text and its time as a revision."""
+    """Change a post's text, keeping the previous text and its time as a revision.
+    Edits are limited per member and per post (429 beyond, nothing changed), and the
+    revisions a post no longer keeps are pruned in this transaction (`services.revisions`)."""
     post = Post.objects.select_for_update().get(pk=post.pk)
     if editor.pk != post.author_id:
         raise PermissionDenied(_("You can only edit your own posts."))
