@@ -61,16 +61,17 @@ def _read(upload, name: str) -> bytes:
 
 
 def _frames_within(img: Image.Image, limit: int) -> int:
-    """The number of frames, but never more than `limit` + 1: Pillow's `n_frames` reads
-    every frame of the file first, and a 9 MB GIF holds 400,000 of them."""
+    """The number of frames, but never more than `limit` + 1, read from headers only.
+    APNG (acTL) and WebP state their count; a GIF does not, and Pillow's `n_frames` reads
+    every frame header of the file (a 9 MB GIF holds 400,000), so those are counted here
+    up to the limit, with the header-only `_seek` that `n_frames` itself uses."""
     if not getattr(img, "is_animated", False):
         return 1
+    if not isinstance(img, GifImagePlugin.GifImageFile):
+        return min(img.n_frames, limit + 1)
     try:
         for index in range(1, limit + 1):
-            if isinstance(img, GifImagePlugin.GifImageFile):  # the header only, as n_frames
-                img._seek(index, update_image=False)  # does: seek() decodes each frame
-            else:
-                img.seek(index)
+            img._seek(index, update_image=False)  # seek() would decode every frame
     except EOFError:
         return index
     finally:

@@ -282,3 +282,14 @@ def test_phone_photos_decode_at_half_size(user, decoded):
     post = post_create(author=user, body="phone", images=uploads)
     assert set(decoded) == {(2016, 1512)}
     assert {(i.width, i.height) for i in post.images.all()} == {(2016, 1512)}
+
+
+def test_an_animated_png_is_refused_by_the_frame_count_in_its_header(user, decoded, settings):
+    settings.SQUARE_IMAGE_MAX_PIXELS = 1_000  # 20x20 frames: at most 2 of them
+    frames = [Image.new("RGB", (20, 20), (n * 60, 0, 0)) for n in range(3)]
+    buffer = io.BytesIO()
+    frames[0].save(buffer, "PNG", save_all=True, append_images=frames[1:])
+    upload = f.upload("anim.png", buffer.getvalue(), "image/png")
+    message = refusal(lambda: post_create(author=user, body="apng", images=[upload]))
+    assert "too many frames" in message
+    assert decoded == []
