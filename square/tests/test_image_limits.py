@@ -293,3 +293,24 @@ def test_an_animated_png_is_refused_by_the_frame_count_in_its_header(user, decod
     message = refusal(lambda: post_create(author=user, body="apng", images=[upload]))
     assert "too many frames" in message
     assert decoded == []
+
+
+def test_compose_page_refuses_nine_huge_images_with_the_reason(
+    auth_client, media_files, png_40mp, decoded, english
+):
+    uploads = [f.upload(f"{n}.png", png_40mp, "image/png") for n in range(9)]
+    response = auth_client.post("/compose/", {"body": "big", "images": uploads})
+    assert response.status_code == 200
+    assert "a post can have at most 100 megapixels" in response.content.decode()
+    assert decoded == [] and not Post.objects.exists() and media_files() == []
+
+
+def test_profile_page_refuses_a_huge_png_avatar_with_the_reason(
+    auth_client, user, media_files, png_40mp, english
+):
+    avatar = f.upload("me.png", png_40mp, "image/png")
+    response = auth_client.post("/accounts/profile/", {"display_name": "A", "avatar": avatar})
+    assert response.status_code == 200
+    assert "too large for an avatar" in response.content.decode()
+    user.refresh_from_db()
+    assert not user.avatar and media_files() == []
