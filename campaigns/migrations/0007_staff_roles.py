@@ -66,6 +66,12 @@ def create_all_permissions(apps):
 
 def roles_create(apps, schema_editor):
     create_all_permissions(apps)
+    groups_create(apps)
+
+
+def groups_create(apps):
+    """Each role's group with exactly its permissions (the tests call it again after a
+    transactional test's flush, which brings back the permissions but not the groups)."""
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
     for name, wanted in ROLES.items():

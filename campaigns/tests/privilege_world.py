@@ -5,9 +5,11 @@ Roles are the groups the migration made (`campaigns/migrations/0007_staff_roles.
 plus a staff account with no permission (`none`) and a superuser (`su`).
 """
 
+import importlib
 from datetime import timedelta
 from types import SimpleNamespace
 
+from django.apps import apps as django_apps
 from django.contrib.auth.models import Group
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
@@ -49,6 +51,14 @@ ROLE_GROUPS = {
     "adm": roles.SUPERADMIN,
 }
 ROLES = (*ROLE_GROUPS, "none", "su")
+
+
+def roles_ensure() -> None:
+    """The groups, as the migration made them: a transactional test elsewhere in the run
+    flushes the database, and post_migrate brings back the permissions, not the groups."""
+    if Group.objects.filter(name__in=roles.ROLES).count() != len(roles.ROLES):
+        migration = importlib.import_module("campaigns.migrations.0007_staff_roles")
+        migration.groups_create(django_apps)
 
 
 def role_user(role: str) -> User:

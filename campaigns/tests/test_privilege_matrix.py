@@ -32,7 +32,15 @@ from campaigns.services import (
     draw_run,
     results_publish,
 )
-from campaigns.tests.privilege_world import ENTROPY, ROLES, build_world, fresh, object_of, role_user
+from campaigns.tests.privilege_world import (
+    ENTROPY,
+    ROLES,
+    build_world,
+    fresh,
+    object_of,
+    role_user,
+    roles_ensure,
+)
 from square.services.accounts import user_deactivate
 from square.services.comments import comment_hide, comment_restore
 from square.services.moderation import user_ban, user_unban
@@ -200,6 +208,11 @@ SERVICES = {
 MAY_SEE_HIDDEN = {MOD, *TOP}  # hidden and deleted posts and their history, on the site
 MAY_PREVIEW_WINNERS = {OPS, FUL, *TOP}  # a drawn campaign's winners before publication
 FULL_CODES = {FUL, *TOP}  # voucher codes in full, and shipping addresses
+
+
+@pytest.fixture(autouse=True)
+def _groups(db):
+    roles_ensure()
 
 
 @pytest.fixture
