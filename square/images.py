@@ -3,6 +3,12 @@
 Nothing the uploader sent is stored as-is: the file is decoded, turned upright by its
 EXIF orientation and written anew, so EXIF (GPS included), ICC-embedded payloads and
 polyglot tails are gone. A failure raises `ImageRejected` with a message for the user.
+
+Decoding costs CPU by the pixel, so each upload is first judged by its size and header
+alone (`image_check`): too many pixels or frames, or a post whose images together would
+decode to more than SQUARE_IMAGE_PIXELS_PER_POST, are refused before a pixel is decoded;
+JPEGs then decode at a fraction of their size where the result allows (docs/security.md,
+"Image limits").
 """
 
 import io
