@@ -179,7 +179,7 @@ class CampaignAdmin(CampaignOperationsMixin, admin.ModelAdmin):
         open_ = [c for c in chosen if c.status == Campaign.Status.SCHEDULED]
         frozen = [c for c in chosen if c.status != Campaign.Status.SCHEDULED]
         if open_:
-            n = entries_recheck(campaigns=open_)
+            n = entries_recheck(campaigns=open_, actor=request.user)
             message = ngettext(
                 "%(n)d entry rechecked in %(campaigns)s.",
                 "%(n)d entries rechecked in %(campaigns)s.",

@@ -8,8 +8,10 @@ integrity findings and newcomer facts are read in a few queries, only the entrie
 whose verdict changed are written, and the first-valid flags are set once, in SQL.
 """
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from campaigns.models import Campaign, Entry
 from campaigns.services.entries import _judge, first_valid_refresh
@@ -51,9 +53,12 @@ def _recheck_batch(campaign: Campaign, entries: list[Entry]) -> list[Entry]:
 
 
 @transaction.atomic
-def entries_recheck(*, campaigns) -> int:
+def entries_recheck(*, campaigns, actor=None) -> int:
     """Re-judge every entry of these open campaigns with the rules `entry_refresh` uses,
-    in batches of BATCH entries. Returns how many entries there were."""
+    in batches of BATCH entries. Returns how many entries there were. Staff need
+    `change_campaign` (no actor: the close, the command line, the campaign form)."""
+    if actor is not None and not actor.has_perm("campaigns.change_campaign"):
+        raise PermissionDenied(_("You may not recheck entries."))
     total, now = 0, timezone.now()
     for campaign in campaigns:
         entries = Entry.objects.filter(campaign=campaign).order_by("pk")

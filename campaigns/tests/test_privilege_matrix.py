@@ -32,6 +32,7 @@ from campaigns.services import (
     draw_run,
     results_publish,
 )
+from campaigns.services.recheck import entries_recheck
 from campaigns.tests.privilege_world import (
     ENTROPY,
     ROLES,
@@ -195,6 +196,8 @@ SERVICES = {
         {FUL, *TOP}, lambda w, a: award_mark(award=w.lucky, status="issued", actor=a)),
     "awards_export": (
         {OPS, FUL, *TOP}, lambda w, a: awards_export(campaign=w.campaign, actor=a)),
+    "entries_recheck": (
+        {OPS, *TOP}, lambda w, a: entries_recheck(campaigns=[w.open], actor=a)),
     "post_hide": ({MOD, *TOP}, lambda w, a: post_hide(post=w.post, staff=a)),
     "post_restore": ({MOD, *TOP}, lambda w, a: post_restore(post=w.hidden, staff=a)),
     "comment_hide": ({MOD, *TOP}, lambda w, a: comment_hide(comment=w.comment, staff=a)),
@@ -219,7 +222,7 @@ def _groups(db):
 def world(clock, monkeypatch):
     world = build_world(clock)
 
-    def recheck(*, campaigns):
+    def recheck(*, campaigns, actor=None):
         world.rechecked += 1
         return 0
 
