@@ -2,6 +2,7 @@
 
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.html import format_html
 from django.utils.text import Truncator
@@ -112,12 +113,20 @@ class SquareUserAdmin(LeastPrivilegeUserMixin, BanActionsMixin, UserAdmin):
 
     @admin.action(description=_("Deactivate selected accounts"), permissions=["change"])
     def deactivate(self, request, queryset):
+        """Each account through `user_deactivate`; one it refuses (a staff account, for
+        anyone but a superuser) is named in a message and the rest go ahead."""
+        done = 0
         for user in queryset:
-            user_deactivate(user=user, staff=request.user)
+            try:
+                user_deactivate(user=user, staff=request.user)
+            except PermissionDenied as error:
+                self.message_user(request, f"{user.username}: {error}", messages.ERROR)
+                continue
+            done += 1
         self.message_user(
             request,
-            ngettext("%(n)d account deactivated.", "%(n)d accounts deactivated.", len(queryset))
-            % {"n": len(queryset)},
+            ngettext("%(n)d account deactivated.", "%(n)d accounts deactivated.", done)
+            % {"n": done},
             messages.SUCCESS,
         )
 

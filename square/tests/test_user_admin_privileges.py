@@ -245,3 +245,14 @@ def test_mark_read_takes_ascii_ids_only(client, upto):
     client.force_login(UserFactory(username="reader"))
     response = client.post("/notifications/read/", {"upto": upto})
     assert response.status_code == 400  # "This form is out of date", never int("٣") == 3
+
+
+def test_deactivate_action_skips_staff_accounts_for_user_managers(client, clerk):
+    member, colleague = UserFactory(username="carol"), staff_with(username="colleague")
+    client.force_login(clerk)
+    data = {"action": "deactivate", "index": "0",
+            "_selected_action": [str(member.pk), str(colleague.pk)]}  # fmt: skip
+    response = client.post("/admin/square/user/", data)
+    assert response.status_code == 302  # a message, not a 403 page halfway through
+    assert not User.objects.get(pk=member.pk).is_active
+    assert User.objects.get(pk=colleague.pk).is_active
