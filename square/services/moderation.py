@@ -199,8 +199,8 @@ def user_ban(*, user: User, actor: User, reason: str, post: Post | None = None) 
     longer count, and awards already drawn are revoked (by the campaigns hook)."""
     _require_ban(actor)
     reason = _reason(reason)
-    if user.pk == actor.pk or user.is_superuser:
-        raise ValidationError(_("This account cannot be banned here."))
+    if user.pk == actor.pk or user.is_superuser or (user.is_staff and not actor.is_superuser):
+        raise ValidationError(_("This account cannot be banned here."))  # staff: superusers
     user = User.objects.select_for_update().get(pk=user.pk)
     if user.banned_at is not None:
         return user

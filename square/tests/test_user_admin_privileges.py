@@ -5,7 +5,7 @@ permission, not `is_staff`; ids in admin URLs are ASCII integers."""
 
 import pytest
 from django.contrib.auth.models import Group, Permission
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 
 from square.ids import parse_id
 from square.models import Comment, Post, User
@@ -256,3 +256,12 @@ def test_deactivate_action_skips_staff_accounts_for_user_managers(client, clerk)
     assert response.status_code == 302  # a message, not a 403 page halfway through
     assert not User.objects.get(pk=member.pk).is_active
     assert User.objects.get(pk=colleague.pk).is_active
+
+
+def test_staff_accounts_are_banned_by_superusers_only(root):
+    manager = staff_with("square.ban_user", username="manager")
+    colleague = staff_with(username="colleague")
+    with pytest.raises(ValidationError):
+        user_ban(user=colleague, actor=manager, reason="rival")
+    assert User.objects.get(pk=colleague.pk).banned_at is None
+    assert user_ban(user=colleague, actor=root, reason="left").banned_at is not None
