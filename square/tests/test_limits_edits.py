@@ -161,6 +161,16 @@ def test_the_history_page_is_paged(client, user, settings, django_assert_max_num
     assert "text 289 " in second and "text 299 " not in second
     assert 'href="?page=1"' in second and 'href="?page=3"' in second
     assert 'class="card revision current"' not in second  # the current text leads page 1
+    last = client.get(f"/posts/{post.pk}/history/?page=30", HTTP_ACCEPT_LANGUAGE="en")
+    last = last.content.decode()
+    assert "text 0 " in last and 'rel="next"' not in last
+    assert "its last 20 earlier versions" in last  # what is kept, said on the last page
+    assert (
+        "earlier versions and"
+        not in client.get(
+            f"/posts/{post.pk}/history/?page=2", HTTP_ACCEPT_LANGUAGE="en"
+        ).content.decode()
+    )
 
 
 @pytest.mark.parametrize(

@@ -109,7 +109,8 @@ def history(request, pk: int):
     post = _visible_or_404(request, pk)
     pages = Paginator(post.revisions.all(), settings.SQUARE_HISTORY_PAGE_SIZE)
     page = pages.get_page(request.GET.get("page"))
-    context = {"post": post, "revisions": page.object_list, "page": page}
+    kept = settings.SQUARE_REVISIONS_KEPT
+    context = {"post": post, "revisions": page.object_list, "page": page, "kept": kept}
     return render(request, "square/post_history.html", context)
 
 
