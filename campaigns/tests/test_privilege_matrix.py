@@ -286,6 +286,45 @@ def test_admin_actions_take_effect_per_role(role, world):
     assert differences == []
 
 
+NEW_PASSWORD = "a-new-pass-phrase-9"
+# Forms of the custom admin pages, POSTed: (who may, URL, data, did it take effect?).
+PAGE_POSTS = {
+    "moderation case: hide": (
+        {MOD, *TOP}, lambda w: reverse("admin:square_postunderreview_change", args=[w.copy.pk]),
+        {"action": "hide", "reason": "copied"}, lambda w, r: fresh(w.copy).status == "hidden"),
+    "moderation case: ban the author": (
+        {MOD, *TOP}, lambda w: reverse("admin:square_postunderreview_change", args=[w.copy.pk]),
+        {"action": "ban", "reason": "copier"}, lambda w, r: fresh(w.bob).banned_at is not None),
+    "user password page": (
+        {SU}, lambda w: reverse("admin:auth_user_password_change", args=[w.alice.pk]),
+        {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD, "set_usable_password": "true"},
+        lambda w, r: fresh(w.alice).check_password(NEW_PASSWORD)),
+    "campaign close page": (  # already closed: the page says so and nothing changes
+        {OPS, *TOP}, lambda w: reverse("admin:campaigns_campaign_close", args=[w.campaign.pk]),
+        {}, lambda w, r: r.status_code == 302),
+    "campaign draw page": (  # already drawn with this entropy: no winner changes
+        {OPS, *TOP}, lambda w: reverse("admin:campaigns_campaign_draw", args=[w.campaign.pk]),
+        {"entropy": ENTROPY}, lambda w, r: r.status_code == 302),
+    "campaign publish page": (
+        {OPS, *TOP}, lambda w: reverse("admin:campaigns_campaign_publish", args=[w.campaign.pk]),
+        {}, lambda w, r: fresh(w.campaign).status == "published"),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_custom_admin_pages_act_per_role(role, world):
+    user, differences = role_user(role), []
+    for name, (who, url, data, effect) in PAGE_POSTS.items():
+        client = signed_in(user)  # a password change cycles the session (rolled back)
+        with transaction.atomic():
+            response = client.post(url(world), data)
+            happened = effect(world, response)
+            transaction.set_rollback(True)
+        if happened != (role in who) or response.status_code not in (200, 302, 403):
+            differences.append(f"{name}: took effect={happened} ({response.status_code})")
+    assert differences == []
+
+
 @pytest.mark.parametrize("role", ROLES)
 def test_services_check_the_permission_per_role(role, world):
     actor, differences = role_user(role), []
