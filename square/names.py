@@ -59,7 +59,7 @@ RESERVED_WORDS = (
 # "广场小助手" speak as Square; "人民广场", "Times Square" and "SpongeBob SquarePants" do not.
 RESERVED_PREFIXES = ("广场", "square")
 # Ordinary words that contain a reserved one, taken out before looking.
-ALLOWED_WORDS = ("广场舞", "badminton", "supporter")
+ALLOWED_WORDS = ("广场舞", "badminton", "supporter", "supportive")
 
 # Digits and symbols written for letters ("4dmin", "$taff", "adm!n").
 _LEET = {"4": "a", "@": "a", "3": "e", "$": "s", "5": "s", "7": "t", "!": "i", "|": "i"}

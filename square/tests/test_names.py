@@ -66,6 +66,7 @@ def test_reserved_words_are_found_in_any_disguise(name, word):
         "SpongeBob SquarePants",
         "badminton 爱好者",
         "Juventus supporter",
+        "supportive_mom",
         "Ali 👩\u200d💻",
         "",
     ],
