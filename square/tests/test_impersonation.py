@@ -109,6 +109,20 @@ def test_usernames_that_are_no_url_segment_are_refused(client, username):
     assert User.objects.count() == 0
 
 
+def test_the_longest_skeleton_fits_its_column(client):
+    """Every m becomes rn: 150 of them make a 300-character skeleton."""
+    response = signup(client, "m" * 150)
+    assert response.status_code == 302
+    assert User.objects.get().username_skeleton == "rn" * 150
+
+
+@pytest.mark.parametrize(
+    "display_name", ["\U000e0041" * 50, "\u200d" * 50, "👨\u200d" * 16, "ⓐ" * 50, "..", "@"]
+)
+def test_odd_display_names_get_an_answer_never_a_500(auth_client, display_name):
+    assert edit_profile(auth_client, display_name).status_code in (200, 302)
+
+
 def test_older_look_alikes_keep_working(auth_client, user):
     """An account whose skeleton another already had (made before the rule, left without
     one by the migration) edits its profile as before."""
