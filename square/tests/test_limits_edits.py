@@ -7,8 +7,9 @@ import pytest
 from django.utils import timezone
 
 from square import hooks
-from square.models import PostRevision
+from square.models import PostRevision, Report
 from square.ratelimit import RateLimited
+from square.services.moderation import report_create
 from square.services.posts import post_edit
 from square.tests.factories import ServicePostFactory, UserFactory
 
@@ -124,6 +125,19 @@ def test_pruning_keeps_the_text_in_force_at_each_moment_an_app_names(
     kept = list(post.revisions.order_by("written_at", "pk").values_list("body", flat=True))
     assert kept == ["version 0", "version 3", "version 22", "version 23", "version 24"]
     assert post.pk in asked
+
+
+def test_the_text_that_was_reported_is_not_edited_out_of_the_history(user, limits, settings):
+    """Post something harmless, edit in something abusive, get reported, then push the
+    abusive version out with edits: the reported text stays for the moderators."""
+    limits(edit=1000, edit_post=1000)
+    settings.SQUARE_REVISIONS_KEPT = 3
+    post = ServicePostFactory(author=user, body="version 0")
+    _edit_many(post, user, 2)  # "version 2" is in force now
+    report_create(reporter=UserFactory(), post=post, reason=Report.Reason.ABUSE)
+    _edit_many(post, user, 20, start=2)
+    kept = list(post.revisions.order_by("written_at", "pk").values_list("body", flat=True))
+    assert kept == ["version 0", "version 2", "version 19", "version 20", "version 21"]
 
 
 # --- the history page ---------------------------------------------------------------------
