@@ -5,12 +5,16 @@ Roles are the groups the migration made (`campaigns/migrations/0007_staff_roles.
 plus a staff account with no permission (`none`) and a superuser (`su`).
 """
 
+import csv
 import importlib
+import io
 from datetime import timedelta
 from types import SimpleNamespace
 
 from django.apps import apps as django_apps
+from django.contrib import admin
 from django.contrib.auth.models import Group
+from django.test import Client
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
@@ -26,7 +30,6 @@ from campaigns.tests.factories import (
 )
 from square.models import (
     Appeal,
-    Comment,
     DuplicateFlag,
     Follow,
     Hashtag,
@@ -171,4 +174,41 @@ def fresh(obj):
     return type(obj).objects.get(pk=obj.pk)
 
 
-__all__ = ["ROLES", "Comment", "build_world", "fresh", "object_of", "role_user"]
+# --- helpers of the matrix ---------------------------------------------------------------
+
+
+def admin_url_names() -> set[str]:
+    names = set()
+
+    def walk(patterns):
+        for pattern in patterns:
+            if hasattr(pattern, "url_patterns"):
+                walk(pattern.url_patterns)
+            elif pattern.name:
+                names.add(pattern.name)
+
+    walk(admin.site.get_urls())
+    return names
+
+
+def gone(name):
+    return lambda w: not type(getattr(w, name)).objects.filter(pk=getattr(w, name).pk).exists()
+
+
+def status(name, value):
+    return lambda w: fresh(getattr(w, name)).status == value
+
+
+def rows(*names):
+    return lambda w: [getattr(w, name) for name in names]
+
+
+def signed_in(user) -> Client:
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    client.force_login(user)
+    return client
+
+
+def read_csv(response) -> list[list[str]]:
+    text = b"".join(response.streaming_content).decode("utf-8").lstrip("\ufeff")
+    return list(csv.reader(io.StringIO(text)))

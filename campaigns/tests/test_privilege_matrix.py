@@ -18,7 +18,7 @@ from django.contrib import admin
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.test import Client, RequestFactory
+from django.test import RequestFactory
 from django.urls import reverse
 
 from campaigns import roles
@@ -36,11 +36,17 @@ from campaigns.services.recheck import entries_recheck
 from campaigns.tests.privilege_world import (
     ENTROPY,
     ROLES,
+    admin_url_names,
     build_world,
     fresh,
+    gone,
     object_of,
+    read_csv,
     role_user,
     roles_ensure,
+    rows,
+    signed_in,
+    status,
 )
 from square.services.accounts import user_deactivate
 from square.services.comments import comment_hide, comment_restore
@@ -116,33 +122,7 @@ def expected_urls(world) -> dict[str, tuple[set, str]]:
     return table
 
 
-def admin_url_names() -> set[str]:
-    names = set()
-
-    def walk(patterns):
-        for pattern in patterns:
-            if hasattr(pattern, "url_patterns"):
-                walk(pattern.url_patterns)
-            elif pattern.name:
-                names.add(pattern.name)
-
-    walk(admin.site.get_urls())
-    return names
-
-
 # --- actions: (model, action) -> (who may, the rows selected, extra POST data, effect) ---
-
-
-def gone(name):
-    return lambda w: not type(getattr(w, name)).objects.filter(pk=getattr(w, name).pk).exists()
-
-
-def status(name, value):
-    return lambda w: fresh(getattr(w, name)).status == value
-
-
-def rows(*names):
-    return lambda w: [getattr(w, name) for name in names]
 
 
 YES = {"post": "yes"}  # the confirmation pages' second step
@@ -230,12 +210,6 @@ def world(clock, monkeypatch):
     return world
 
 
-def signed_in(user) -> Client:
-    client = Client(HTTP_ACCEPT_LANGUAGE="en")
-    client.force_login(user)
-    return client
-
-
 def test_every_admin_url_and_action_is_in_the_matrix(db):
     registered = {f"{m._meta.app_label}.{m._meta.model_name}" for m in admin.site._registry}
     assert registered == set(MODELS), "each registered admin model needs a row in MODELS"
@@ -268,9 +242,9 @@ def test_admin_actions_take_effect_per_role(role, world):
     """Each action POSTed by hand to its list: it changes something exactly for the
     roles allowed (each tried alone, then rolled back)."""
     client, differences = signed_in(role_user(role)), []
-    for (label, action), (who, rows, extra, effect) in ACTIONS.items():
+    for (label, action), (who, chosen, extra, effect) in ACTIONS.items():
         url = reverse(f"admin:{label.replace('.', '_')}_changelist")
-        selected = [str(row.pk) for row in rows(world)]
+        selected = [str(row.pk) for row in chosen(world)]
         data = {"action": action, "index": "0", "_selected_action": selected, **extra}
         with transaction.atomic():
             world.rechecked = 0
@@ -342,11 +316,6 @@ def test_services_check_the_permission_per_role(role, world):
         if outcome != wanted:
             differences.append(f"{name}: {outcome}, expected {wanted}")
     assert differences == []
-
-
-def read_csv(response) -> list[list[str]]:
-    text = b"".join(response.streaming_content).decode("utf-8").lstrip("\ufeff")
-    return list(csv.reader(io.StringIO(text)))
 
 
 @pytest.mark.parametrize("role", ROLES)
