@@ -17,7 +17,7 @@ from square.admin_bans import BanActionsMixin
 from square.admin_moderation import ReadOnlyMixin  # also registers the moderation queue
 from square.admin_summary import interactions_summary
 from square.admin_users import LeastPrivilegeUserMixin
-from square.forms import AdminLoginForm
+from square.forms import AdminLoginForm, UserAdminChangeForm
 from square.models import (
     Comment,
     Follow,
@@ -62,6 +62,7 @@ def _beside_is_staff(fieldsets) -> tuple:
 
 @admin.register(User)
 class SquareUserAdmin(LeastPrivilegeUserMixin, BanActionsMixin, UserAdmin):
+    form = UserAdminChangeForm  # display names follow the members' rules here too
     list_display = (
         "username",
         "display_name",

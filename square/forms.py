@@ -3,7 +3,7 @@
 from django import forms
 from django.conf import settings
 from django.contrib.admin.forms import AdminAuthenticationForm
-from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
+from django.contrib.auth.forms import AuthenticationForm, UserChangeForm, UserCreationForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
@@ -11,6 +11,7 @@ from square import login_throttle
 from square.models import User
 from square.models.comment import COMMENT_MAX
 from square.models.post import BODY_MAX
+from square.services import identity
 
 
 class MultipleImageInput(forms.ClearableFileInput):
@@ -136,3 +137,23 @@ class RepostForm(forms.Form):
             attrs={"rows": 4, "placeholder": _("Leave empty to repost as it is")}
         ),
     )
+
+
+BADGE_FLAGS = ("is_staff", "is_official")
+
+
+class UserAdminChangeForm(UserChangeForm):
+    """The admin's user form: a display name set by staff follows the members' rules
+    (`identity.display_name_check`), unless the account has or is given a badge."""
+
+    def clean(self):
+        cleaned = super().clean()
+        name = cleaned.get("display_name")
+        if name is None or name.strip() == self.instance.display_name:
+            return cleaned
+        badge = any(cleaned.get(flag, getattr(self.instance, flag)) for flag in BADGE_FLAGS)
+        try:
+            identity.display_name_check(user=self.instance, display_name=name, badge=badge)
+        except ValidationError as exc:
+            self.add_error("display_name", exc.message_dict["display_name"])
+        return cleaned

@@ -43,13 +43,14 @@ def _staff_name_keys() -> set[str]:
     return {key for key in map(names.name_key, rows) if key}
 
 
-def display_name_check(*, user: User, display_name: str) -> None:
+def display_name_check(*, user: User, display_name: str, badge: bool | None = None) -> None:
     """A display name being chosen: nothing hidden in it; for members, no staff word, not
-    a staff or official account's name and not another member's username."""
+    a staff or official account's name and not another member's username. `badge` is
+    whether the account will carry a badge, where a form changes that too (the admin)."""
     if names.hidden_characters(display_name):
         message = _("A display name cannot contain invisible or text-direction characters.")
         raise ValidationError({"display_name": message})
-    if user.has_badge:
+    if user.has_badge if badge is None else badge:
         return
     word = names.reserved_word(display_name)
     if word is not None:

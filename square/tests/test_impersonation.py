@@ -9,6 +9,7 @@ import pytest
 from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.forms import FileField
 from django.utils import translation
 
 from square import names
@@ -384,3 +385,46 @@ def test_the_checks_cost_a_few_indexed_queries(django_assert_max_num_queries):
         profile_update(user=member, display_name="@lin_xiaoyu", bio="")
     with django_assert_max_num_queries(9):
         user_create(username="newbie", password=PASSWORD)
+
+
+def _change_form_data(client, user_pk: int, **changes) -> dict:
+    """What the admin's change form posts back as it is, with `changes`."""
+    form = client.get(f"/admin/square/user/{user_pk}/change/").context["adminform"].form
+    data = {}
+    for name, field in form.fields.items():
+        value = form.initial.get(name, field.initial)
+        if field.disabled or value is None or isinstance(field, FileField):
+            continue
+        if isinstance(value, bool):
+            if value:
+                data[name] = "on"
+        elif isinstance(value, list | tuple):
+            data[name] = [getattr(v, "pk", v) for v in value]
+        elif hasattr(value, "strftime"):
+            data[f"{name}_0"], data[f"{name}_1"] = value.strftime("%Y-%m-%d %H:%M:%S").split()
+        else:
+            data[name] = getattr(value, "pk", value)
+    data.update(changes)
+    return {key: value for key, value in data.items() if value is not False}
+
+
+def test_staff_setting_a_members_display_name_follow_the_members_rules(staff_client):
+    member = UserFactory(username="plain")
+    data = _change_form_data(staff_client, member.pk, display_name="官方客服")
+    response = staff_client.post(f"/admin/square/user/{member.pk}/change/", data)
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors
+    assert errors["display_name"] == [shown(RESERVED, word="官方")]
+    member.refresh_from_db()
+    assert member.display_name == ""
+
+
+def test_a_superuser_names_an_account_made_official_at_the_same_time(client):
+    boss = User.objects.create_superuser("boss", "boss@example.com", PASSWORD)
+    member = UserFactory(username="ops_team")
+    client.force_login(boss)
+    data = _change_form_data(client, member.pk, display_name="广场运营", is_official="on")
+    response = client.post(f"/admin/square/user/{member.pk}/change/", data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    member.refresh_from_db()
+    assert (member.display_name, member.is_official) == ("广场运营", True)
