@@ -140,6 +140,8 @@ ZWJ = "\u200d"
 _EMOJI_STYLE = "\ufe0e\ufe0f"  # text and emoji presentation selectors
 _SKIN_TONES = range(0x1F3FB, 0x1F400)
 _KEYCAP_BASES = frozenset("0123456789#*")
+# Emoji outside those blocks (©️ ®️ ‼️ ⁉️ ™️ ℹ️ Ⓜ️ 〰️ 〽️ ㊗️ ㊙️), some not even symbols.
+_EMOJI_ELSEWHERE = frozenset("\u00a9\u00ae\u203c\u2049\u2122\u2139\u24c2\u3030\u303d\u3297\u3299")
 # The subdivision flags of Unicode's recommended set (England, Scotland, Wales): U+1F3F4
 # WAVING BLACK FLAG, tag letters spelling the region, U+E007F CANCEL TAG. Tag characters
 # anywhere else are invisible text: "林小雨" + U+E0041 looks like 林小雨.
@@ -156,7 +158,7 @@ def is_emoji(char: str) -> bool:
     every character of Unicode's recommended ZWJ sequences."""
     code = ord(char)
     in_blocks = 0x1F000 <= code <= 0x1FAFF or 0x2190 <= code <= 0x2BFF
-    return in_blocks and unicodedata.category(char) == "So"
+    return (in_blocks and unicodedata.category(char) == "So") or char in _EMOJI_ELSEWHERE
 
 
 def _emoji_before(name: str, index: int) -> bool:

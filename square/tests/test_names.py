@@ -174,6 +174,7 @@ def test_hidden_characters_are_found(name):
         "🏳️\u200d🌈",  # a presentation selector before the ZWJ
         "❤️ 林",
         "1️⃣ 号",  # a keycap
+        "©️ ™️ ‼️ ㊗️",  # emoji outside the emoji blocks
         ENGLAND,
         "林 " + ENGLAND + " 雨",
         "林\u3000小雨",  # an ideographic space is a space
