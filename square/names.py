@@ -63,9 +63,9 @@ ALLOWED_WORDS = ("广场舞", "badminton", "supporter", "supportive")
 
 # Digits and symbols written for letters ("4dmin", "$taff", "adm!n").
 _LEET = {"4": "a", "@": "a", "3": "e", "$": "s", "5": "s", "7": "t", "!": "i", "|": "i"}
-# Letters too alike to tell apart in a name: one class each (ASCII after the steps above).
 # Letters drawn in boxes and circles, and regional indicators: 🅰dmin, 🄰🄳🄼🄸🄽, 🇦🇩🇲🇮🇳.
 _BOXED_LETTERS = (0x1F130, 0x1F150, 0x1F170, 0x1F1E6)
+# Letters too alike to tell apart in a name: one class each (ASCII after the steps above).
 _CLASSES = str.maketrans({"l": "i", "1": "i", "0": "o"})
 _MULTI = (("rn", "m"), ("vv", "w"))
 
