@@ -428,3 +428,28 @@ def test_a_superuser_names_an_account_made_official_at_the_same_time(client):
     assert response.status_code == 302, response.context["adminform"].form.errors
     member.refresh_from_db()
     assert (member.display_name, member.is_official) == ("广场运营", True)
+
+
+def test_badges_cost_no_query(client, django_assert_max_num_queries):
+    """The flags are columns of the author row the card loads anyway."""
+    from django.core.cache import caches
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    authors = UserFactory.create_batch(5)
+    for author in authors:
+        post_create(author=author, body="hello")
+
+    def queries() -> int:
+        caches["template_fragments"].clear()
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get("/?tab=latest").status_code == 200
+        return len(captured)
+
+    plain = queries()
+    User.objects.filter(pk__in=[a.pk for a in authors[:3]]).update(is_official=True)
+    User.objects.filter(pk__in=[a.pk for a in authors[3:]]).update(is_staff=True)
+    with django_assert_max_num_queries(plain):
+        assert (
+            badges(client.get("/?tab=latest").content.decode()) == ["staff"] * 2 + ["official"] * 3
+        )
