@@ -15,8 +15,10 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.contrib.auth.hashers import make_password
+from django.contrib.auth.models import Group
 from django.db.models.functions import Lower
 
+from campaigns import roles
 from square.demo import SeedError
 from square.models import User
 from square.services.accounts import profile_update
@@ -49,13 +51,17 @@ def check_free() -> None:
 
 def account_create(account: Account, *, joined: datetime, password: str, staff=False) -> User:
     """A demo account. Staff and the deactivated author get no usable password: with
-    DEBUG off the demo never creates a staff login (see `square.demo._ensure_admin`)."""
+    DEBUG off the demo never creates a staff login (see `square.demo._ensure_admin`).
+    The staff account hides posts and deactivates an account in the demo, so it holds
+    the moderation and user-management roles and no others."""
     user = User.objects.create(
         username=account.username,
         password=password if password else make_password(None),
         date_joined=joined,
         is_staff=staff,
     )
+    if staff:
+        user.groups.add(*Group.objects.filter(name__in=[roles.MODERATION, roles.USER_MANAGEMENT]))
     return profile_update(user=user, display_name=account.name, bio=account.bio)
 
 
