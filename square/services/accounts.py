@@ -68,7 +68,7 @@ def user_deactivate(*, user: User, staff: User) -> User:
     Staff accounts are switched off only by superusers (a user manager could otherwise
     lock out the people above them)."""
     if not staff_may(staff, CHANGE_USER):
-        raise PermissionDenied(_("Only staff can deactivate accounts."))
+        raise PermissionDenied(_("Deactivating accounts needs the permission to change accounts."))
     if (user.is_staff or user.is_superuser) and not staff.is_superuser:
         raise PermissionDenied(_("Only a superuser can deactivate a staff account."))
     User.objects.filter(pk=user.pk).update(is_active=False)

@@ -109,7 +109,7 @@ def comment_delete(*, comment: Comment, actor: User) -> Comment:
 def comment_hide(*, comment: Comment, staff: User) -> Comment:
     """Staff hide a comment from everyone but its author."""
     if not may_moderate(staff):
-        raise PermissionDenied(_("Only staff can moderate comments."))
+        raise PermissionDenied(_("Hiding and restoring comments needs the moderation permission."))
     return _comment_status(comment, Comment.Status.PUBLISHED, Comment.Status.HIDDEN)
 
 
@@ -117,5 +117,5 @@ def comment_hide(*, comment: Comment, staff: User) -> Comment:
 def comment_restore(*, comment: Comment, staff: User) -> Comment:
     """Staff undo a hide; a comment its author deleted stays deleted."""
     if not may_moderate(staff):
-        raise PermissionDenied(_("Only staff can moderate comments."))
+        raise PermissionDenied(_("Hiding and restoring comments needs the moderation permission."))
     return _comment_status(comment, Comment.Status.HIDDEN, Comment.Status.PUBLISHED)

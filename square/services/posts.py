@@ -242,7 +242,7 @@ def post_delete(*, post: Post, actor: User) -> Post:
 def _moderate(post: Post, staff: User, source: str, target: str) -> Post:
     """Move a post from `source` to `target` status for moderators; otherwise leave it."""
     if not may_moderate(staff):
-        raise PermissionDenied(_("Only staff can moderate posts."))
+        raise PermissionDenied(_("Hiding and restoring posts needs the moderation permission."))
     post = Post.objects.select_for_update().get(pk=post.pk)
     if post.status != source:
         return post
