@@ -36,6 +36,7 @@ from square.models import (
     PostShingles,
     User,
 )
+from square.names import username_skeleton
 
 GENERATOR_VERSION = 1
 CAMPAIGN_SLUG = "my-2026-first-post"
@@ -83,12 +84,14 @@ def write_users(plan: Plan, counts: dict) -> int:
                 uid, password, None, False, f"u{uid:06d}", "", "", "", False, True,
                 when(joined), name, "", "", int(counts["user_posts"][uid]),
                 int(counts["followers"][uid]), int(counts["following"][uid]), None, "",
+                False, username_skeleton(f"u{uid:06d}"),
             )  # fmt: skip
 
     cols = [
         "id", "password", "last_login", "is_superuser", "username", "first_name",
         "last_name", "email", "is_staff", "is_active", "date_joined", "display_name", "bio",
         "avatar", "post_count", "follower_count", "following_count", "banned_at", "ban_reason",
+        "is_official", "username_skeleton",
     ]  # fmt: skip
     return loader.insert_rows(table(User), cols, rows())
 
