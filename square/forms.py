@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from square import login_throttle
+from square.images import ImageRejected, process_avatar
 from square.models import User
 from square.models.comment import COMMENT_MAX
 from square.models.post import BODY_MAX
@@ -144,7 +145,19 @@ BADGE_FLAGS = ("is_staff", "is_official")
 
 class UserAdminChangeForm(UserChangeForm):
     """The admin's user form: a display name set by staff follows the members' rules
-    (`identity.display_name_check`), unless the account has or is given a badge."""
+    (`identity.display_name_check`), unless the account has or is given a badge; a new
+    avatar is checked and re-encoded like a member's own (`process_avatar`), since the
+    model field alone would store the uploaded bytes, metadata and all, and decode it
+    at any size."""
+
+    def clean_avatar(self):
+        avatar = self.cleaned_data.get("avatar")
+        if "avatar" not in self.files:  # kept or cleared, not a new upload
+            return avatar
+        try:
+            return process_avatar(self.files["avatar"])
+        except ImageRejected as exc:
+            raise ValidationError(str(exc)) from None
 
     def clean(self):
         cleaned = super().clean()

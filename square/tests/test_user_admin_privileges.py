@@ -6,6 +6,7 @@ permission, not `is_staff`; ids in admin URLs are ASCII integers."""
 import pytest
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import PermissionDenied, ValidationError
+from PIL import Image
 
 from square.ids import parse_id
 from square.models import Comment, Post, User
@@ -19,6 +20,8 @@ from square.tests.factories import (
     PostFactory,
     ServicePostFactory,
     UserFactory,
+    image_bytes,
+    upload,
 )
 
 pytestmark = pytest.mark.django_db
@@ -265,3 +268,25 @@ def test_staff_accounts_are_banned_by_superusers_only(root):
         user_ban(user=colleague, actor=manager, reason="rival")
     assert User.objects.get(pk=colleague.pk).banned_at is None
     assert user_ban(user=colleague, actor=root, reason="left").banned_at is not None
+
+
+def _avatar_form(member: User, avatar) -> dict:
+    return {"is_active": "on", "display_name": member.display_name, "bio": "", "avatar": avatar}
+
+
+def test_an_avatar_set_in_the_admin_is_checked_and_re_encoded_like_a_members(client, clerk):
+    """The model field alone stored the uploaded bytes (metadata included) at any size."""
+    member = UserFactory(username="dora", display_name="Dora")
+    client.force_login(clerk)
+    huge = upload("huge.png", image_bytes("PNG", size=(8000, 5000)), "image/png")
+    response = client.post(f"/admin/square/user/{member.pk}/change/", _avatar_form(member, huge))
+    assert response.status_code == 200  # the form again, with the reason
+    assert "avatar" in response.context["adminform"].form.errors
+    assert not User.objects.get(pk=member.pk).avatar
+
+    photo = upload("photo.jpg", image_bytes("JPEG", size=(900, 600)), "image/jpeg")
+    response = client.post(f"/admin/square/user/{member.pk}/change/", _avatar_form(member, photo))
+    assert response.status_code == 302
+    stored = User.objects.get(pk=member.pk).avatar
+    with Image.open(stored) as img:
+        assert img.size == (256, 256)  # re-encoded to the avatar's square, not kept as sent
