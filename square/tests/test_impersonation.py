@@ -311,6 +311,17 @@ def test_the_badge_says_what_it_is_in_words(client, people):
     assert f">{word}</span>" in html
 
 
+def test_the_badge_speaks_the_readers_language_on_cached_cards(client, people):
+    """The card's author line is a cached fragment: its key must name the language."""
+    post_create(author=people["staff"], body="hello")
+    for lang in ("zh-hans", "en", "zh-hans"):
+        with translation.override(lang):
+            word = translation.pgettext("account badge", "Staff")
+        client.cookies["django_language"] = lang
+        for url in ("/?tab=latest", "/u/ops_staff/"):
+            assert page_text(client.get(url)).count(f">{word}</span>") >= 1, (lang, url)
+
+
 def test_members_carry_no_badge(client, people):
     member = people["member"]
     post = post_create(author=member, body="hello")
