@@ -21,7 +21,10 @@ def author_may_write(author: User) -> None:
     if not author.is_active:
         raise PermissionDenied(_("This account is deactivated."))
     if author.banned_at is not None:
-        message = _("Your account is banned from posting: %(reason)s")
+        message = _(
+            "Your account is banned (%(reason)s): you can still read and appeal, but not "
+            "post, comment, like, follow, report or change your profile."
+        )
         raise PermissionDenied(message % {"reason": author.ban_reason or _("no reason given")})
 
 

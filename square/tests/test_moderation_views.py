@@ -291,7 +291,7 @@ def banned(user, moderator):
     return user_ban(user=user, actor=moderator, reason="多次发广告")
 
 
-BANNED = "Your account is banned from posting: 多次发广告"
+BANNED = "Your account is banned (多次发广告): you can still read and appeal"
 
 
 def test_a_banned_account_sees_a_notice_instead_of_the_compose_form(auth_client, banned):
