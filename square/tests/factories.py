@@ -7,10 +7,12 @@ goes through `post_create`, so hashtags, mentions, images and counters are all r
 import io
 import struct
 import zlib
+from datetime import timedelta
 
 import factory
 from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 from PIL import ExifTags, Image
 
 from square.models import Comment, Post, User
@@ -173,3 +175,14 @@ class CommentFactory(factory.django.DjangoModelFactory):
     post = factory.LazyAttribute(lambda o: o.parent.post if o.parent else PostFactory())
     parent = None
     body = factory.Sequence(lambda n: f"Comment number {n}")
+
+
+def hot_posts(n: int) -> list[Post]:
+    """n posts of the last few hours with distinct reactions (distinct Hot scores)."""
+    now = timezone.now()
+    posts = []
+    for i in range(n):
+        post = PostFactory(created_at=now - timedelta(minutes=7 * i + 1))
+        Post.objects.filter(pk=post.pk).update(like_count=(i * 37) % 23, comment_count=i % 4)
+        posts.append(post)
+    return posts

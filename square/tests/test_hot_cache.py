@@ -3,30 +3,17 @@ pages walk the cached list, in the same order SQL alone gives, and end with it; 
 keeps its ranking; removed posts drop out; one request takes a stale ranking anew."""
 
 import dataclasses
-from datetime import timedelta
 
 import pytest
 from django.core.cache import cache
-from django.utils import timezone
 
 from square import selectors
 from square.models import Post
 from square.pagination import score_page
 from square.selectors import hot
-from square.tests.factories import PostFactory
+from square.tests.factories import hot_posts
 
 pytestmark = pytest.mark.django_db
-
-
-def hot_posts(n: int) -> list[Post]:
-    """n posts of the last few hours with distinct reactions (distinct scores)."""
-    now = timezone.now()
-    posts = []
-    for i in range(n):
-        post = PostFactory(created_at=now - timedelta(minutes=7 * i + 1))
-        Post.objects.filter(pk=post.pk).update(like_count=(i * 37) % 23, comment_count=i % 4)
-        posts.append(post)
-    return posts
 
 
 def walk(size: int) -> tuple[list[int], list[int]]:

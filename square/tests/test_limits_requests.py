@@ -2,30 +2,18 @@
 SQL, and the page's own address carried in forms and links is bounded."""
 
 import re
-from datetime import timedelta
 
 import pytest
 from django.test import Client
-from django.utils import timezone
 
 from square import selectors
 from square.addresses import VALUE_MAX, next_page_query, page_address
-from square.models import Notification, Post
+from square.models import Notification
 from square.selectors import hot
 from square.services.interactions import like_create
-from square.tests.factories import PostFactory, UserFactory
+from square.tests.factories import PostFactory, UserFactory, hot_posts
 
 pytestmark = pytest.mark.django_db
-
-
-def hot_posts(n: int) -> list[Post]:
-    now = timezone.now()
-    posts = []
-    for i in range(n):
-        post = PostFactory(created_at=now - timedelta(minutes=7 * i + 1))
-        Post.objects.filter(pk=post.pk).update(like_count=(i * 37) % 23, comment_count=i % 4)
-        posts.append(post)
-    return posts
 
 
 @pytest.fixture
