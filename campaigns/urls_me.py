@@ -2,9 +2,9 @@
 
 from django.urls import path
 
-from campaigns import views_rewards
+from campaigns.views import rewards
 
 urlpatterns = [
-    path("rewards/", views_rewards.my_rewards, name="my_rewards"),
-    path("rewards/<int:pk>/address/", views_rewards.address_save, name="my_reward_address"),
+    path("rewards/", rewards.my_rewards, name="my_rewards"),
+    path("rewards/<int:pk>/address/", rewards.address_save, name="my_reward_address"),
 ]

@@ -10,7 +10,6 @@ services check the permissions again and write the audit log.
 
 from dataclasses import dataclass
 
-from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -24,6 +23,7 @@ from django.utils.translation import gettext_lazy
 
 from campaigns.admin.forms import phase_label
 from campaigns.exports import can_see_addresses, export_response
+from campaigns.forms import EntropyForm
 from campaigns.models import Award, Campaign, Entry, Snapshot
 from campaigns.services import campaign_close, draw_run, results_publish
 
@@ -39,15 +39,6 @@ def error_text(error: Exception) -> str:
     if isinstance(error, ValidationError):
         return " ".join(error.messages)
     return str(error) or _("You may not do this.")
-
-
-class EntropyForm(forms.Form):
-    entropy = forms.CharField(
-        label=gettext_lazy("Public entropy value"),
-        max_length=200,
-        help_text=gettext_lazy("Exactly as published by the entropy source (e.g. the block hash)."),
-        widget=forms.TextInput(attrs={"size": 70, "autocomplete": "off", "spellcheck": "false"}),
-    )
 
 
 @dataclass(frozen=True)

@@ -10,9 +10,9 @@ from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from campaigns import views
 from campaigns.models import Campaign, Entry, Prize, RewardTier
 from campaigns.tests.factories import distinct_text, entry_text
+from campaigns.views import pages
 from square.services.posts import post_create
 from square.tests.factories import UserFactory
 
@@ -313,7 +313,7 @@ def test_leaderboard_order_and_my_highlighted_row(client, live, alice, bob):
 
 
 def test_my_row_is_shown_below_when_outside_the_top(client, live, alice, bob, monkeypatch):
-    monkeypatch.setattr(views, "LEADERBOARD_SIZE", 1)
+    monkeypatch.setattr(pages, "LEADERBOARD_SIZE", 1)
     post_create(author=bob, body=valid_text())
     post_create(author=bob, body=valid_text())
     post_create(author=alice, body=valid_text())

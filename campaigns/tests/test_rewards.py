@@ -8,6 +8,7 @@ from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
+from campaigns.forms import AddressForm
 from campaigns.models import Award, AwardItem, ShippingAddress
 from campaigns.services import award_disqualify, campaign_close, draw_run, results_publish
 from campaigns.tests.factories import (
@@ -18,7 +19,6 @@ from campaigns.tests.factories import (
     like_at,
     member,
 )
-from campaigns.views_rewards import AddressForm
 
 pytestmark = pytest.mark.django_db
 

@@ -2,7 +2,6 @@
 voucher codes, the shipping address for a parcel, the featured slots — and the address
 form. Only the winner sees their awards; anyone else's award is a 404."""
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -10,9 +9,9 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
+from campaigns.forms import AddressForm
 from campaigns.models import Award, Prize
 from campaigns.presentation import localized
 from campaigns.selectors.rewards import award_of_user, rewards_for_user
@@ -20,33 +19,6 @@ from campaigns.services.awards import shipping_address_save
 from square.views.common import form_errors
 
 FEATURED = (Prize.Kind.FEATURED_HOME, Prize.Kind.FEATURED_POSTS, Prize.Kind.RECOMMENDATION)
-
-
-class AddressForm(forms.Form):
-    """Where the parcel goes; `shipping_address_save` checks it again and stores it."""
-
-    name = forms.CharField(label=gettext_lazy("Recipient"), max_length=100)
-    phone = forms.CharField(
-        label=gettext_lazy("Phone"),
-        max_length=40,
-        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
-    )
-    address = forms.CharField(
-        label=gettext_lazy("Address"),
-        max_length=500,
-        widget=forms.Textarea(attrs={"rows": 3, "autocomplete": "street-address"}),
-    )
-    postcode = forms.CharField(
-        label=gettext_lazy("Postcode"),
-        max_length=20,
-        required=False,
-        widget=forms.TextInput(attrs={"autocomplete": "postal-code"}),
-    )
-    country = forms.CharField(
-        label=gettext_lazy("Country or region"),
-        max_length=60,
-        widget=forms.TextInput(attrs={"autocomplete": "country-name"}),
-    )
 
 
 def _address_form(award: Award, data=None) -> AddressForm:
