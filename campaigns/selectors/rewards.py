@@ -8,6 +8,8 @@ ahead, the award not revoked):
 Both are marked on their cards. Every read here is a fixed number of queries.
 """
 
+from datetime import datetime
+
 from django.db.models import (
     Case,
     Count,
@@ -27,8 +29,8 @@ from django.utils import timezone
 
 from campaigns.models import Award, AwardItem, Campaign, Entry, Prize
 from campaigns.selectors.pages import NEW_VOICES_AFTER_END
-from square.caching import cache_forget, cached_value
 from square.models import Post
+from square.project.caching import cache_forget, cached_value
 
 PICKS_PER_WINNER = 5
 HOME_CACHE_SECONDS = 60
@@ -63,6 +65,27 @@ def rewards_for_user(*, user) -> list[Award]:
             "tier__order",
             "tier_id",
         )
+    )
+
+
+def parcel_shipped_at(items) -> datetime | None:
+    """When the award's parcel left: the latest shipping time of its physical items."""
+    return max(
+        (i.shipped_at for i in items if i.prize.kind == Prize.Kind.PHYSICAL and i.shipped_at),
+        default=None,
+    )
+
+
+def address_open(*, award: Award, items) -> bool:
+    """Whether the winner may still give or change the address: the award has a parcel
+    (a physical item), is neither revoked nor delivered, and nothing has been shipped —
+    an address changed after that would no longer say where the parcel went. The one
+    rule for the page's form and for `shipping_address_save`."""
+    items = list(items)
+    return (
+        any(i.prize.kind == Prize.Kind.PHYSICAL for i in items)
+        and award.status not in (Award.Status.DELIVERED, Award.Status.REVOKED)
+        and parcel_shipped_at(items) is None
     )
 
 

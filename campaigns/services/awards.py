@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from campaigns.models import Award, Campaign, Entry, RewardTier, ShippingAddress
-from campaigns.selectors.rewards import featured_forget
+from campaigns.selectors.rewards import address_open, featured_forget
 from campaigns.services.audit import audit_record
 from campaigns.services.draws import award_create
 from square.services.notifications import notification_create
@@ -134,13 +134,14 @@ def award_mark(*, award: Award, status: str, actor=None, now=None) -> Award:
 
 @transaction.atomic
 def shipping_address_save(*, award: Award, user, **fields) -> ShippingAddress:
-    """The winner (only they) gives or corrects the address for their parcel, until it
-    has been shipped. The award is read again, locked: the caller's copy may be older
-    than a delivery staff just marked, and two saves at once must not interleave."""
+    """The winner (only they) gives or corrects the address for their parcel while
+    `address_open` says so (nothing shipped, not delivered, not revoked). The award is
+    read again, locked: the caller's copy may be older than a delivery staff just
+    marked, and two saves at once must not interleave."""
     if award.user_id != user.pk:
         raise PermissionDenied(_("This is not your award."))
     award = Award.objects.select_for_update().get(pk=award.pk)
-    if award.status in (Award.Status.DELIVERED, Award.Status.REVOKED):
+    if not address_open(award=award, items=award.items.select_related("prize")):
         raise ValidationError(_("This parcel can no longer be redirected."))
     values = {k: (fields.get(k) or "").strip() for k in ADDRESS_FIELDS}
     # Only spaces or zero-width padding is no answer either.

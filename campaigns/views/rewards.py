@@ -2,6 +2,9 @@
 voucher codes, the shipping address for a parcel, the featured slots — and the address
 form. Only the winner sees their awards; anyone else's award is a 404."""
 
+from dataclasses import dataclass
+from datetime import datetime
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -12,13 +15,48 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from campaigns.forms import AddressForm
-from campaigns.models import Award, Prize
+from campaigns.models import Award, Campaign, Prize, ShippingAddress
 from campaigns.presentation import localized
-from campaigns.selectors.rewards import award_of_user, rewards_for_user
+from campaigns.selectors.rewards import (
+    address_open,
+    award_of_user,
+    parcel_shipped_at,
+    rewards_for_user,
+)
 from campaigns.services.awards import shipping_address_save
+from square.models import Post
 from square.views.common import form_errors
 
-FEATURED = (Prize.Kind.FEATURED_HOME, Prize.Kind.FEATURED_POSTS, Prize.Kind.RECOMMENDATION)
+
+@dataclass(frozen=True)
+class ItemRow:
+    """One prize of an award as the page shows it."""
+
+    label: str
+    kind: str
+    code: str | None
+    amount_text: str
+    expires_at: datetime | None
+    active_until: datetime | None
+
+
+@dataclass(frozen=True)
+class RewardRow:
+    """One award as the page shows it: names in the reader's language, its prizes, and
+    the address form while `address_open` (the submitted one, with its errors, if any)."""
+
+    pk: int
+    status: str
+    campaign: Campaign
+    campaign_title: str
+    tier_name: str
+    post: Post | None
+    is_revoked: bool
+    item_list: list[ItemRow]
+    has_physical: bool
+    shipped_at: datetime | None
+    address_saved: ShippingAddress | None
+    form: AddressForm | None
 
 
 def _address_form(award: Award, data=None) -> AddressForm:
@@ -37,41 +75,40 @@ def _amount(item) -> str:
     return _("%(amount)s %(currency)s") % {"amount": amount, "currency": item.currency}
 
 
-def _prepare(award: Award, bound: tuple[int, AddressForm] | None) -> Award:
-    """Attach what the template shows: names in the reader's language, each item's
-    words, and the address form (the submitted one, with its errors, if any)."""
-    award.campaign = award.tier.campaign
-    award.campaign_title = localized(award.campaign, "title")
-    award.tier_name = localized(award.tier, "name")
-    award.is_revoked = award.status == Award.Status.REVOKED
-    award.address_saved = getattr(award, "address", None)
-    items = list(award.items.all())
-    for item in items:
-        item.label = localized(item.prize, "label")
-        item.kind = item.prize.kind
-        item.amount_text = _amount(item)
-        item.is_featured = item.kind in FEATURED
-    award.item_list = items
-    physical = [i for i in items if i.kind == Prize.Kind.PHYSICAL]
-    award.has_physical = bool(physical)
-    award.shipped_at = max((i.shipped_at for i in physical if i.shipped_at), default=None)
-    award.address_open = (
-        award.has_physical
-        and not award.is_revoked
-        and award.status != Award.Status.DELIVERED
-        and award.shipped_at is None
+def _item_row(item) -> ItemRow:
+    return ItemRow(
+        label=localized(item.prize, "label"),
+        kind=item.prize.kind,
+        code=item.code,
+        amount_text=_amount(item),
+        expires_at=item.expires_at,
+        active_until=item.active_until,
     )
-    award.form = None
-    if award.address_open:
-        if bound is not None and bound[0] == award.pk:
-            award.form = bound[1]
-        else:
-            award.form = _address_form(award)
-    return award
+
+
+def _row(award: Award, bound: tuple[int, AddressForm] | None) -> RewardRow:
+    items = list(award.items.all())
+    form = None
+    if address_open(award=award, items=items):
+        form = bound[1] if bound is not None and bound[0] == award.pk else _address_form(award)
+    return RewardRow(
+        pk=award.pk,
+        status=award.status,
+        campaign=award.tier.campaign,
+        campaign_title=localized(award.tier.campaign, "title"),
+        tier_name=localized(award.tier, "name"),
+        post=award.post,
+        is_revoked=award.status == Award.Status.REVOKED,
+        item_list=[_item_row(item) for item in items],
+        has_physical=any(i.prize.kind == Prize.Kind.PHYSICAL for i in items),
+        shipped_at=parcel_shipped_at(items),
+        address_saved=getattr(award, "address", None),
+        form=form,
+    )
 
 
 def _page(request, bound=None, status=200):
-    awards = [_prepare(a, bound) for a in rewards_for_user(user=request.user)]
+    awards = [_row(a, bound) for a in rewards_for_user(user=request.user)]
     return render(request, "campaigns/my_rewards.html", {"awards": awards}, status=status)
 
 
