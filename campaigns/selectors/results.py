@@ -37,7 +37,7 @@ def lists_frozen(campaign: Campaign) -> bool:
     return campaign.status in FROZEN
 
 
-def winners_visible(campaign: Campaign, request=None, *, preview: bool = False) -> bool:
+def winners_visible(*, campaign: Campaign, viewer=None, preview: bool = False) -> bool:
     """Winners are public once published; while drawn, only staff allowed to see the
     awards (`view_award`: operations, fulfilment) or a server-side caller passing
     `preview` see them — not every staff account."""
@@ -45,16 +45,15 @@ def winners_visible(campaign: Campaign, request=None, *, preview: bool = False) 
         return True
     if campaign.status != Campaign.Status.DRAWN:
         return False
-    user = getattr(request, "user", None)
-    return preview or staff_may(user, AWARDS_PERMISSION)
+    return preview or staff_may(viewer, AWARDS_PERMISSION)
 
 
 def list_path(campaign: Campaign, kind: str) -> str:
     return reverse("campaigns:list_download", kwargs={"slug": campaign.slug, "kind": kind})
 
 
-def _url(request, path: str) -> str:
-    return request.build_absolute_uri(path) if request is not None else path
+def _url(base_url: str, path: str) -> str:
+    return base_url + path
 
 
 def _iso(moment) -> str | None:
@@ -133,7 +132,7 @@ def _snapshot_of(tier: RewardTier, loaded: _Loaded) -> Snapshot | None:
     return loaded.snapshots.get(TIER_LIST.get(tier.kind))
 
 
-def _tier_data(campaign, tier, loaded, request, shown: bool) -> dict:
+def _tier_data(campaign, tier, loaded, base_url: str, shown: bool) -> dict:
     snapshot = _snapshot_of(tier, loaded)
     tier_draw = _tier_draw(tier)
     data = {
@@ -145,7 +144,7 @@ def _tier_data(campaign, tier, loaded, request, shown: bool) -> dict:
         "list": snapshot.kind if snapshot else None,
         "list_digest": snapshot.digest if snapshot else None,
         "list_size": snapshot.size if snapshot else None,
-        "list_url": _url(request, list_path(campaign, snapshot.kind)) if snapshot else None,
+        "list_url": _url(base_url, list_path(campaign, snapshot.kind)) if snapshot else None,
     }
     if tier.kind in DRAWN_KINDS and tier_draw is not None and seed_revealed(campaign):
         data["drawn"] = len(tier_draw.sequence)
@@ -168,7 +167,7 @@ def _tier_data(campaign, tier, loaded, request, shown: bool) -> dict:
     return data
 
 
-def _results(campaign: Campaign, loaded: _Loaded, request, shown: bool) -> dict:
+def _results(campaign: Campaign, loaded: _Loaded, base_url: str, shown: bool) -> dict:
     revealed = seed_revealed(campaign)
     return {
         "campaign": campaign.slug,
@@ -184,22 +183,25 @@ def _results(campaign: Campaign, loaded: _Loaded, request, shown: bool) -> dict:
         "published_at": _iso(campaign.published_at),
         "algorithm": draw.ALGORITHM,
         "winners_shown": shown,
-        "tiers": [_tier_data(campaign, tier, loaded, request, shown) for tier in loaded.tiers],
+        "tiers": [_tier_data(campaign, tier, loaded, base_url, shown) for tier in loaded.tiers],
     }
 
 
-def results_data(campaign: Campaign, request=None, *, preview: bool = False) -> dict:
+def results_data(
+    *, campaign: Campaign, viewer=None, base_url: str = "", preview: bool = False
+) -> dict:
     """Everything `draw.verify` needs, and what the results page shows beside it.
 
-    `list_url` is absolute when a request is given, else a path on the site. Before the
+    `list_url` is absolute when a `base_url` ("https://host") is given, else a path on
+    the site; `viewer` is the reader, who may be staff allowed to preview winners. Before the
     draw `seed` and `entropy` are null; winners and alternates are empty until the
     results are published (or previewed by staff, or with `preview`). Each winner's
     `position` is its index in the tier's sequence (the draw's picks, the ranking, the
     newcomers); revoked awards are left out, their replacements come later in it.
     """
-    shown = winners_visible(campaign, request, preview=preview)
+    shown = winners_visible(campaign=campaign, viewer=viewer, preview=preview)
     loaded = _load(campaign, shown=shown, for_page=False)
-    return _results(campaign, loaded, request, shown)
+    return _results(campaign, loaded, base_url, shown)
 
 
 # --- the page -----------------------------------------------------------------------------
@@ -269,13 +271,13 @@ def _page_rows(tier: RewardTier, kept: list[Award], snapshot: Snapshot | None) -
     return [(a, None) for a in kept]
 
 
-def results_page(campaign: Campaign, request) -> ResultsPage:
+def results_page(*, campaign: Campaign, viewer=None, base_url: str = "") -> ResultsPage:
     """The results page: the same data as results.json plus the people, posts, prizes
     and ranking figures to show — of at most PAGE_WINNERS winners a tier (six queries
     whatever the number of awards)."""
-    shown = winners_visible(campaign, request)
+    shown = winners_visible(campaign=campaign, viewer=viewer)
     loaded = _load(campaign, shown=shown, for_page=True)
-    data = _results(campaign, loaded, request, shown)
+    data = _results(campaign, loaded, base_url, shown)
     tiers, awards = [], _shown_awards(loaded) if shown else {}
     for tier, tier_data in zip(loaded.tiers, data["tiers"], strict=True):
         snapshot = _snapshot_of(tier, loaded)

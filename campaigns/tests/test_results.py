@@ -151,7 +151,7 @@ def test_verify_holds_after_a_winner_is_replaced(client, setup):
     top = Award.objects.filter(tier__slug="top").order_by("position").first()
     award_disqualify(award=top, reason="bought likes", now=PUBLISH_AT)
     assert replacement.position > lucky.position and second.position > 4
-    data = results_data(fresh(campaign))
+    data = results_data(campaign=fresh(campaign))
     tiers = {t["slug"]: t for t in data["tiers"]}
     assert [w["position"] for w in tiers["lucky"]["winners"]] == [replacement.position]
     assert part.user_id not in [w["user_id"] for w in tiers["part"]["winners"]]
@@ -232,7 +232,7 @@ def test_the_verifier_script_is_served_as_it_is(client):
 def test_the_shipped_script_verifies_results_data_and_catches_a_changed_list(tmp_path, setup):
     campaign = published(setup[0])
     award_disqualify(award=Award.objects.get(tier__slug="lucky"), reason="copied", now=DRAW_AT)
-    target = save_for_the_script(tmp_path, results_data(fresh(campaign)), campaign)
+    target = save_for_the_script(tmp_path, results_data(campaign=fresh(campaign)), campaign)
     ok = run_script(target)
     assert ok.returncode == 0, ok.stdout + ok.stderr
     assert "all checks passed" in ok.stdout
@@ -329,7 +329,7 @@ def test_campaign_verify_compares_a_recorded_commitment(setup):
 
 def test_campaign_verify_url_runs_the_shipped_script(tmp_path, setup):
     campaign = published(setup[0])
-    target = save_for_the_script(tmp_path, results_data(campaign), campaign)
+    target = save_for_the_script(tmp_path, results_data(campaign=campaign), campaign)
     out = _verify("--url", str(target))
     assert "all checks passed" in out
     (tmp_path / "ranking.txt").write_bytes(b"1\n2\n")

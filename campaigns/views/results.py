@@ -28,6 +28,11 @@ def _public_or_404(slug: str) -> Campaign:
     return campaign
 
 
+def _base_url(request) -> str:
+    """The site's scheme and host as this request reached it, for absolute list URLs."""
+    return f"{request.scheme}://{request.get_host()}"
+
+
 def _open_to_all(response, *, private: bool = False):
     """Public data any site or script may read; a staff preview is never cached."""
     if private:
@@ -40,7 +45,7 @@ def _open_to_all(response, *, private: bool = False):
 @require_GET
 def results(request, slug: str):
     campaign = _public_or_404(slug)
-    page = results_page(campaign, request)
+    page = results_page(campaign=campaign, viewer=request.user, base_url=_base_url(request))
     json_url = request.build_absolute_uri(reverse("campaigns:results_json", args=[slug]))
     # Revoked awards are counted only when the winners are shown (loaded by the page).
     codes = [code for t in page.tiers for code in t.data["revoked_codes"]]
@@ -67,7 +72,7 @@ def results(request, slug: str):
 @require_GET
 def results_json(request, slug: str):
     campaign = _public_or_404(slug)
-    data = results_data(campaign, request)
+    data = results_data(campaign=campaign, viewer=request.user, base_url=_base_url(request))
     codes = [code for tier in data["tiers"] for code in tier["revoked_codes"]]
     data["exclusions"] = campaign_exclusions(campaign, revoked_codes=codes).as_json()
     shown_early = data["winners_shown"] and campaign.status != Campaign.Status.PUBLISHED

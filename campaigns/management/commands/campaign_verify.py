@@ -105,7 +105,7 @@ class Command(BaseCommand):
         return bodies
 
     def _check_draw(self, campaign: Campaign, bodies: dict[str, bytes], expected) -> None:
-        data = results_data(campaign, preview=True)
+        data = results_data(campaign=campaign, preview=True)
         if not _is_hex(data["seed"], 64):
             self._bad("the seed is not 64 hexadecimal digits")
             return
