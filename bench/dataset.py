@@ -73,7 +73,7 @@ def stamp() -> str:
 def environment(url: str, cache_url: str) -> dict[str, str]:
     """The settings every process of a run shares (this one, the server, workers)."""
     return {
-        "DJANGO_SETTINGS_MODULE": "square.settings",
+        "DJANGO_SETTINGS_MODULE": "square.project.settings",
         "DATABASE_URL": url,
         "CACHE_URL": cache_url,
         "DEBUG": "0",

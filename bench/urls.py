@@ -1,4 +1,4 @@
-"""Benchmark-only URLs, included by square/urls.py when SQUARE_BENCH_URLS is on."""
+"""Benchmark-only URLs, included by square/project/urls.py when SQUARE_BENCH_URLS is on."""
 
 from django.urls import path
 

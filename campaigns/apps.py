@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 class CampaignsConfig(AppConfig):
     """Hashtag campaigns with rewards. It may import from `square`; never the reverse:
-    it plugs into the square through `square.hooks`."""
+    it plugs into the square through `square.project.hooks`."""
 
     name = "campaigns"
     verbose_name = _("Campaigns")

@@ -1,4 +1,4 @@
-"""How campaigns plug into the square (see `square.hooks`). Imported in AppConfig.ready."""
+"""How campaigns plug into the square (see `square.project.hooks`). Imported in AppConfig.ready."""
 
 from django.db.models import Q
 from django.utils import timezone
@@ -9,7 +9,7 @@ from campaigns.models import Campaign
 from campaigns.services import entries_refresh_for_user, entry_refresh
 from campaigns.services.moderation import moderation_applied
 from campaigns.tasks import leaderboard_refresh_soon
-from square import hooks as square_hooks
+from square.project import hooks as square_hooks
 
 
 def _post_changed(*, post) -> None:

@@ -26,8 +26,8 @@ from campaigns.selectors.rewards import (
     home_campaigns,
     picks,
 )
-from square.caching import cached_value
-from square.hooks import Badge
+from square.project.caching import cached_value
+from square.project.hooks import Badge
 
 PANEL_CACHE_SECONDS = 60
 PANEL_VOICES = 5
@@ -199,7 +199,7 @@ def _featured(campaigns: list[Campaign], now) -> str:
 
 
 def home_panels(*, request) -> str:
-    """The home page's panels as one HTML string (`square.hooks.home_panels` takes one
+    """The home page's panels as one HTML string (`square.project.hooks.home_panels` takes one
     per provider): the 推荐 Featured slot and 精选 Picks of published campaigns with an
     active featured prize, then the New Voices strips (one per campaign that is live or
     ended within 30 days). Cached for a minute per language: on a cold cache the home

@@ -36,7 +36,7 @@ def _prepare(role: str) -> dict[str, str]:
     if env.get("DEBUG", "").strip().lower() in ("1", "true", "on", "yes"):
         _say("DEBUG is set in the environment or .env; serving with DEBUG off regardless.")
     env["DEBUG"] = "0"
-    env.setdefault("DJANGO_SETTINGS_MODULE", "square.settings")
+    env.setdefault("DJANGO_SETTINGS_MODULE", "square.project.settings")
 
     if not env.get("SECRET_KEY") and not env.get("SECRET_KEY_FILE"):
         key_file = BASE_DIR / ".secret_key"
@@ -115,7 +115,7 @@ def web_command(env: dict) -> list[str]:
         "--access-log",
         "--respawn-failed-workers",
         "--workers-kill-timeout=30",
-        "square.wsgi:application",
+        "square.project.wsgi:application",
     ]
 
 

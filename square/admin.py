@@ -9,10 +9,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from square import (
-    admin_moderation,  # noqa: F401  (registers the moderation queue)
-    hooks,
-)
+from square import admin_moderation  # noqa: F401  (registers the moderation queue)
 from square.admin_bans import BanActionsMixin
 from square.admin_moderation import ReadOnlyMixin  # also registers the moderation queue
 from square.admin_summary import interactions_summary
@@ -30,6 +27,7 @@ from square.models import (
     User,
 )
 from square.permissions import may_moderate
+from square.project import hooks
 from square.services.accounts import user_deactivate
 from square.services.comments import comment_hide, comment_restore
 from square.services.posts import post_hide, post_restore

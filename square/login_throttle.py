@@ -1,6 +1,6 @@
 """Login throttling: at most `MAX_FAILURES` failed logins per account and per client IP
 in `WINDOW_SECONDS`, counted in the cache (Redis in production, so the count holds
-across app servers, like `square.ratelimit`).
+across app servers, like `square.project.ratelimit`).
 
 A window starts at the first failure and lasts `WINDOW_SECONDS`; once it holds
 `MAX_FAILURES` failures, every attempt for that account (or from that address) is
@@ -30,7 +30,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils.translation import ngettext
 
-from square.ratelimit import LOCAL
+from square.project.ratelimit import LOCAL
 
 logger = logging.getLogger(__name__)
 

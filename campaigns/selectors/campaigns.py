@@ -8,9 +8,9 @@ from django.utils import timezone
 
 from campaigns.models import Campaign, Entry
 from campaigns.selectors.ranking import LIVE_CACHE_SECONDS, Standing, live_board, live_standing
-from square.caching import cached_value
 from square.models import Post, User
 from square.pagination import Page, keyset_page
+from square.project.caching import cached_value
 from square.selectors import fetch_mode, posts_for_display
 
 

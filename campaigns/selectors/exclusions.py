@@ -31,7 +31,7 @@ from django.utils.translation import gettext_lazy
 
 from campaigns.dashboard import REASON_LABELS, reason_q
 from campaigns.models import Award, Campaign, Entry
-from square.caching import cache_get, cache_set_many
+from square.project.caching import cache_get, cache_set_many
 
 OTHER = "other"  # codes this version does not know, and awards revoked by hand
 OTHER_LABEL = gettext_lazy("other")

@@ -7,8 +7,8 @@ from django.utils import timezone
 
 from campaigns.models import Campaign
 from campaigns.selectors.campaigns import new_voice_entries
-from square.caching import cached_value
 from square.models import Post, User
+from square.project.caching import cached_value
 
 CURRENT_CACHE_SECONDS = 60
 # The home page keeps showing a campaign's New Voices this long after its end.

@@ -19,8 +19,8 @@ from django.db import connection
 from django.utils import timezone
 
 from campaigns.models import Campaign, Entry
-from square.caching import cache_add, cache_get, cache_set_many
 from square.models import Comment, Like, Post, User
+from square.project.caching import cache_add, cache_get, cache_set_many
 
 LIVE_CACHE_SECONDS = 60
 

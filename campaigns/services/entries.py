@@ -1,7 +1,7 @@
 """Entries: one row per (campaign, tagged post), re-judged whenever the post changes.
 
 `entry_refresh` runs inside the transaction of the post write that triggered it (the
-square calls it through `square.hooks.post_changed`), so a post and its verdict are
+square calls it through `square.project.hooks.post_changed`), so a post and its verdict are
 committed together. Closed campaigns are frozen: their entries never change here.
 """
 

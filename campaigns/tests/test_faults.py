@@ -148,7 +148,7 @@ def test_a_draw_process_killed_half_way_leaves_nothing_and_the_rerun_agrees():
     halt_after = len(expected) // 2
     env = {
         **os.environ,
-        "DJANGO_SETTINGS_MODULE": "square.settings_test",
+        "DJANGO_SETTINGS_MODULE": "square.project.settings_test",
         "DATABASE_URL": _database_url(),
     }
     process = subprocess.Popen(

@@ -7,8 +7,8 @@ import pytest
 
 from campaigns.models import Campaign, Entry
 from campaigns.tests.factories import AFTER, DURING, entry_text, member
-from square.hooks import revision_moments
 from square.models import PostRevision
+from square.project.hooks import revision_moments
 from square.services.posts import post_create, post_edit
 
 pytestmark = pytest.mark.django_db

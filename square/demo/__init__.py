@@ -23,7 +23,6 @@ from django.db import transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
 
-from square import hooks
 from square.demo.content import (
     ALTS,
     EMOJI,
@@ -42,6 +41,7 @@ from square.demo.content import (
 from square.demo.interactions import add_interactions
 from square.demo.pictures import avatar_upload, picture
 from square.models import User
+from square.project import hooks
 from square.services.accounts import profile_update
 from square.services.duplicates import duplicate_checks_deferred, duplicate_index_rebuild
 from square.services.posts import post_create

@@ -20,9 +20,9 @@ from datetime import UTC, datetime
 
 from django.utils import timezone
 
-from square.caching import cache_add, cache_get, cache_set_many
 from square.models import Post
 from square.pagination import Page, score_cursor_decode
+from square.project.caching import cache_add, cache_get, cache_set_many
 from square.selectors.feeds import feed_hot, posts_for_display
 
 HOT_CACHED = 20_000  # 1,000 pages of 20; stored as two flat arrays (~320 KB)

@@ -2,10 +2,10 @@
 
 from django.db.models import Count, Max, Q
 
-from square.caching import cache_get, cache_set_many
 from square.models import Notification, User
 from square.notifications import NoticeGroup
 from square.pagination import Page, cursor_decode, cursor_encode
+from square.project.caching import cache_get, cache_set_many
 from square.selectors.feeds import fetch_mode
 
 

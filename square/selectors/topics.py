@@ -6,8 +6,8 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from square import text
-from square.caching import cached_value
 from square.models import Hashtag, Post, PostHashtag
+from square.project.caching import cached_value
 from square.selectors.feeds import posts_for_display
 
 TRENDING_CACHE_SECONDS = 60

@@ -6,9 +6,9 @@ from django.db import IntegrityError, transaction
 from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
 
-from square import hooks
 from square.models import User
 from square.permissions import CHANGE_USER, staff_may
+from square.project import hooks
 from square.services import identity
 from square.services.avatars import avatar_set
 

@@ -6,10 +6,11 @@ from django.db import transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
-from square import hooks, text
+from square import text
 from square.models import Comment, Post, User
 from square.models.comment import COMMENT_MAX
 from square.permissions import may_moderate
+from square.project import hooks
 from square.services.accounts import author_may_write
 from square.services.notifications import notification_create
 

@@ -10,8 +10,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
-from square import hooks
 from square.models import Follow, Like, Post, User
+from square.project import hooks
 from square.services.accounts import author_may_write
 from square.services.notifications import notification_create, notification_withdraw
 

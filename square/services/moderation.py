@@ -13,9 +13,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from square import hooks, similarity
+from square import similarity
 from square.models import Appeal, DuplicateFlag, ModerationAction, Post, Report, User
 from square.permissions import may_ban, may_moderate
+from square.project import hooks
 from square.selectors.integrity import Findings, integrity_state
 from square.services.accounts import author_may_write
 from square.services.posts import post_hide, post_restore

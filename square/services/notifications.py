@@ -4,8 +4,8 @@ own transaction, so a like and its notice are committed (or rolled back) togethe
 from django.db import transaction
 from django.utils import timezone
 
-from square.caching import cache_forget
 from square.models import Comment, Notification, Post, User
+from square.project.caching import cache_forget
 from square.selectors.notifications import unread_key
 
 STANDALONE_KINDS = {"mention", "reply", "quote"}

@@ -14,11 +14,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from square import hooks, text
+from square import text
 from square.images import ImageRejected, process_post_images, thumbnail_of_stored
 from square.models import Post, PostImage, PostRevision, User
 from square.models.post import BODY_MAX
 from square.permissions import may_moderate
+from square.project import hooks
 from square.services.accounts import author_may_write
 from square.services.duplicates import duplicate_check
 from square.services.hashtags import hashtags_attach, hashtags_bump

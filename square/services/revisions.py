@@ -13,9 +13,9 @@ pruned history is committed with the edit that made it long.
 
 from django.conf import settings
 
-from square import hooks
 from square.models import DuplicateFlag, ModerationAction, Post, Report, User
-from square.ratelimit import rate_limit_hit
+from square.project import hooks
+from square.project.ratelimit import rate_limit_hit
 
 
 def edit_limits_hit(*, editor: User, post: Post) -> None:

@@ -11,7 +11,7 @@ from django.test import override_settings
 
 REDIS_HOST, REDIS_PORT, REDIS_DB = "127.0.0.1", 6379, 14
 REDIS_URL = f"redis://{REDIS_HOST}:{REDIS_PORT}/{REDIS_DB}"
-# As square/settings.py configures the Redis cache: a stalled Redis fails within a second.
+# As square/project/settings.py configures the Redis cache: a stalled Redis fails within a second.
 REDIS_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 1}
 JOIN_TIMEOUT = 300  # seconds; a thread still running then is a hang, reported as such
 
@@ -25,7 +25,7 @@ def redis_cache_settings(url: str = REDIS_URL) -> dict:
     """The caches as production has them: Redis shared, card fragments per process."""
     return {
         "default": {
-            "BACKEND": "square.cache.RedisCache",  # square/settings.py on Redis
+            "BACKEND": "square.project.redis_cache.RedisCache",  # as the settings do on Redis
             "LOCATION": url,
             "OPTIONS": REDIS_OPTIONS,
         },

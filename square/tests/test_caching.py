@@ -1,12 +1,12 @@
-"""Briefly cached shared values (square.caching): fresh copies are served as they are;
+"""Briefly cached shared values (square.project.caching): fresh copies are served as they are;
 once stale, one request recomputes while the others serve the old copy; a failing
 cache costs a computation, never an error page."""
 
 import pytest
 from django.core.cache import cache
 
-from square import caching
-from square.caching import cached_value
+from square.project import caching
+from square.project.caching import cached_value
 from square.tests.parallel import redis_cache, run_together
 
 __all__ = ["redis_cache"]  # a fixture, used by name
@@ -72,7 +72,7 @@ def test_a_failing_cache_computes_the_value(monkeypatch, caplog):
 
 
 def test_the_redis_cache_shares_one_client_across_calls_and_threads(redis_cache):
-    """square.cache.RedisCache: one redis.Redis per pool, safe to share — 32 threads
+    """square.project.redis_cache.RedisCache: one redis.Redis per pool, safe to share — 32 threads
     incrementing one key through it lose no increment."""
     client = redis_cache._cache.get_client()
     assert redis_cache._cache.get_client(write=True) is client

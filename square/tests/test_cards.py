@@ -9,8 +9,8 @@ import pytest
 from django.test import Client
 
 from square import cards
-from square.hooks import Badge
 from square.models import Post
+from square.project.hooks import Badge
 from square.services.interactions import like_create
 from square.services.posts import post_create, post_edit
 from square.tests.factories import UserFactory
@@ -104,7 +104,7 @@ def test_an_edit_renders_the_card_again(client, rendered):
 
 
 def test_a_badge_detail_reaches_the_author_only(client, monkeypatch):
-    from square import hooks
+    from square.project import hooks
 
     author = UserFactory()
     post = post_create(author=author, body="badge me #cards")

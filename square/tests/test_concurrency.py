@@ -10,10 +10,11 @@ import redis
 from django.contrib.auth import forms as auth_forms
 from django.test import Client
 
-from square import login_throttle, ratelimit
+from square import login_throttle
 from square.login_throttle import MAX_FAILURES
 from square.models import Like, Post, User
-from square.ratelimit import RateLimited, rate_limit_hit
+from square.project import ratelimit
+from square.project.ratelimit import RateLimited, rate_limit_hit
 from square.services.interactions import like_create, like_delete
 from square.tests.factories import PASSWORD, PostFactory, UserFactory
 from square.tests.parallel import needs_postgresql, redis_cache, run_together

@@ -14,9 +14,9 @@ from django.core.handlers.wsgi import WSGIHandler
 from django.db import InterfaceError, OperationalError, connection
 from django.test import Client, RequestFactory, override_settings
 
-from square import ratelimit
 from square.login_throttle import MAX_FAILURES
 from square.models import Hashtag, Like, Post, PostImage, User
+from square.project import ratelimit
 from square.tests.factories import PASSWORD, PostFactory, ServicePostFactory
 from square.tests.parallel import needs_postgresql, redis_cache_settings
 
@@ -62,11 +62,11 @@ def test_a_database_gone_away_gives_a_503_page_then_the_site_recovers(
 ):
     PostFactory(body="still here")
     database_away(True, error)
-    with caplog.at_level(logging.ERROR, logger="square.middleware"):
+    with caplog.at_level(logging.ERROR, logger="square.project.middleware"):
         response = client.get("/?tab=latest")
     assert_unavailable_page(response, UNAVAILABLE_ZH)  # Chinese, the default
     assert '<html lang="zh-hans">' in response.content.decode()
-    [record] = [r for r in caplog.records if r.name == "square.middleware"]
+    [record] = [r for r in caplog.records if r.name == "square.project.middleware"]
     assert record.levelno == logging.ERROR and isinstance(record.exc_info[1], error)
     assert record.getMessage() == "Database unavailable: GET / answered 503"
 
@@ -133,12 +133,12 @@ def test_postgresql_killing_the_connections_costs_a_503_then_requests_recover(ca
     assert killed >= 1
     pool_size = db["OPTIONS"]["pool"]["max_size"] if "pool" in db.get("OPTIONS", {}) else 1
     statuses = []
-    with caplog.at_level(logging.ERROR, logger="square.middleware"):
+    with caplog.at_level(logging.ERROR, logger="square.project.middleware"):
         while not statuses or statuses[-1] != 200:
             assert len(statuses) <= pool_size, statuses
             statuses.append(_wsgi(handler, "/?tab=latest")[0])
     assert statuses[0] == 503 and set(statuses[:-1]) == {503}
-    logged = [r for r in caplog.records if r.name == "square.middleware"]
+    logged = [r for r in caplog.records if r.name == "square.project.middleware"]
     assert len(logged) == len(statuses) - 1
     after = [_wsgi(handler, "/?tab=latest") for _ in range(3)]
     assert [status for status, _body in after] == [200, 200, 200]
@@ -224,11 +224,11 @@ def test_redis_down_member_limits_fail_open_and_say_so(redis_down, settings, use
     client = Client()
     client.force_login(user)
     posts = [PostFactory() for _ in range(4)]
-    with caplog.at_level(logging.ERROR, logger="square.ratelimit"):
+    with caplog.at_level(logging.ERROR, logger="square.project.ratelimit"):
         statuses = [client.post(f"/posts/{p.pk}/like/").status_code for p in posts]
     assert statuses == [302] * 4  # past the limit of 2: nothing counts them now
     assert Like.objects.filter(user=user).count() == 4
-    errors = [r for r in caplog.records if r.name == "square.ratelimit"]
+    errors = [r for r in caplog.records if r.name == "square.project.ratelimit"]
     assert len(errors) == 4 and all("not counted" in r.getMessage() for r in errors)
 
 

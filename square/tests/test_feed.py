@@ -143,7 +143,7 @@ def test_search_load_more_link_encodes_the_query(client, user):
 # member; search the matching tags.
 # Logged in: +4 (session, user, which posts I liked, the unread badge).
 # Every feed page: +1 for the badges apps put on the cards (campaign entries of the page's
-# posts, one query: square.hooks.card_badges). The home page: +1 more for the campaigns
+# posts, one query: square.project.hooks.card_badges). The home page: +1 more for the campaigns
 # that are live or recently ended (the New Voices strip and the compose counter share it;
 # cached for a minute, but this test clears the cache). Hot, the home page's default tab:
 # +1 when its ranking is taken (the ids and scores of the window's head, at most once a

@@ -6,9 +6,9 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from square import hooks
 from square.models import PostRevision, Report
-from square.ratelimit import RateLimited
+from square.project import hooks
+from square.project.ratelimit import RateLimited
 from square.services.moderation import report_create
 from square.services.posts import post_edit
 from square.tests.factories import ServicePostFactory, UserFactory

@@ -11,8 +11,8 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from square import ratelimit
 from square.models import Appeal, Comment, Post, Report
+from square.project import ratelimit
 from square.services.moderation import user_ban
 from square.services.posts import post_create, post_hide
 from square.tests.factories import UserFactory

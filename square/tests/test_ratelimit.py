@@ -8,8 +8,8 @@ from django.http import HttpResponse
 from django.test import RequestFactory
 from django.utils import translation
 
-from square import ratelimit
-from square.ratelimit import RateLimited, rate_limit_hit, rate_limited
+from square.project import ratelimit
+from square.project.ratelimit import RateLimited, rate_limit_hit, rate_limited
 
 pytestmark = pytest.mark.django_db
 

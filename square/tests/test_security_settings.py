@@ -129,7 +129,7 @@ print(json.dumps([s.SQUARE_TRUSTED_PROXY_HOPS, s.SECURE_PROXY_SSL_HEADER]))
 def _hops_with(**env) -> subprocess.CompletedProcess:
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "SQUARE_"))}
     clean.pop("BEHIND_TLS_PROXY", None)
-    clean.update(DJANGO_SETTINGS_MODULE="square.settings", DEBUG="0", SECRET_KEY="k" * 50,
+    clean.update(DJANGO_SETTINGS_MODULE="square.project.settings", DEBUG="0", SECRET_KEY="k" * 50,
                  DATABASE_URL="sqlite:///:memory:", **env)  # fmt: skip
     return subprocess.run(
         [sys.executable, "-c", SHOW_HOPS], cwd=Path(settings.BASE_DIR), env=clean,

@@ -8,7 +8,7 @@ from django.core.management import call_command
 from django.db.models import Count, F, Q
 from django.utils import timezone
 
-from square import demo, hooks, selectors
+from square import demo, selectors
 from square.demo import chatter, content, interactions
 from square.models import (
     Comment,
@@ -21,6 +21,7 @@ from square.models import (
     PostImage,
     User,
 )
+from square.project import hooks
 
 CAMPAIGN_TAG = "我的2026第一帖"
 

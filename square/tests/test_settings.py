@@ -81,7 +81,7 @@ print(json.dumps({
 
 def _settings_with(**env) -> dict:
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "TASKS_"))}
-    clean.update({"DJANGO_SETTINGS_MODULE": "square.settings", **env})
+    clean.update({"DJANGO_SETTINGS_MODULE": "square.project.settings", **env})
     result = subprocess.run(
         [sys.executable, "-c", SHOW], cwd=BASE, env=clean, capture_output=True, text=True
     )
@@ -141,7 +141,8 @@ def test_postgresql_goes_through_the_psycopg_pool():
 
 def test_redis_holds_the_cache_and_fronts_the_sessions():
     shown = _settings_with(**PRODUCTION, CACHE_URL="redis://cache.internal:6379/0")
-    assert shown["cache"] == "square.cache.RedisCache"  # Django's, one client per pool
+    # Django's, one client per pool
+    assert shown["cache"] == "square.project.redis_cache.RedisCache"
     assert shown["sessions"] == "django.contrib.sessions.backends.cached_db"
     local = _settings_with(**PRODUCTION)  # a per-process cache cannot front sessions
     assert local["cache"] == "django.core.cache.backends.locmem.LocMemCache"

@@ -16,7 +16,7 @@ from square.forms import LoginForm, ProfileForm, SignupForm
 from square.login_throttle import client_ip
 from square.models import User
 from square.pagination import keyset_page
-from square.ratelimit import RateLimited, rate_limit_hit, rate_limit_undo
+from square.project.ratelimit import RateLimited, rate_limit_hit, rate_limit_undo
 from square.services.accounts import profile_update, user_create
 from square.views.common import form_errors, next_url, render_feed
 from square.views.moderation import write_refusal

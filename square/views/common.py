@@ -4,10 +4,11 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.shortcuts import render
 
-from square import hooks, selectors
+from square import selectors
 from square.addresses import next_page_query
 from square.cards import cards_render
 from square.pagination import keyset_page
+from square.project import hooks
 
 
 def bad_request(request, message: str):

@@ -7,8 +7,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from square import hooks, selectors, text
+from square import selectors, text
 from square.forms import PostForm, SearchForm
+from square.project import hooks
 from square.views.common import bad_request, render_feed, render_page
 
 

@@ -16,9 +16,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from square import selectors
 from square.forms import CommentForm, RepostForm
-from square.middleware import wants_json
 from square.models import Comment, Post, User
-from square.ratelimit import rate_limited
+from square.project.middleware import wants_json
+from square.project.ratelimit import rate_limited
 from square.services.comments import comment_create, comment_delete
 from square.services.interactions import follow_create, follow_delete, like_create, like_delete
 from square.services.posts import repost_create

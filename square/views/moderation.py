@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods
 from square import selectors
 from square.forms_moderation import AppealForm, ReportForm
 from square.models import Appeal, DuplicateFlag, Post, Report
-from square.ratelimit import rate_limited
+from square.project.ratelimit import rate_limited
 from square.selectors.integrity import Findings, integrity_state
 from square.services.accounts import author_may_write
 from square.services.moderation import ALREADY_APPEALED, appeal_create, report_create

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from square import selectors
 from square.ids import parse_id
-from square.middleware import wants_json
+from square.project.middleware import wants_json
 from square.selectors.notifications import unread_badge
 from square.services.notifications import notifications_mark_read
 from square.views.common import bad_request, next_url

@@ -10,11 +10,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from square import hooks, selectors
+from square import selectors
 from square.forms import CommentForm, PostEditForm, PostForm
 from square.models import Comment, Post
 from square.pagination import keyset_page
-from square.ratelimit import rate_limited
+from square.project import hooks
+from square.project.ratelimit import rate_limited
 from square.services.posts import post_create, post_delete, post_edit
 from square.views.common import form_errors, next_url
 from square.views.moderation import detail_context, write_refusal

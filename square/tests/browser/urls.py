@@ -9,7 +9,7 @@ from django.conf import settings
 from django.urls import re_path
 from django.views.static import serve
 
-from square.urls import urlpatterns as site_urlpatterns
+from square.project.urls import urlpatterns as site_urlpatterns
 
 
 def media(request, path):

@@ -18,7 +18,7 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
 from square.pagination import InvalidCursor
-from square.ratelimit import RateLimited
+from square.project.ratelimit import RateLimited
 
 logger = logging.getLogger(__name__)
 

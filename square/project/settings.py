@@ -11,7 +11,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
-BASE_DIR = Path(__file__).resolve().parent.parent
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
@@ -47,23 +47,23 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "square.middleware.PermissionsPolicyMiddleware",
+    "square.project.middleware.PermissionsPolicyMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
-    "square.middleware.RejectNulMiddleware",
+    "square.project.middleware.RejectNulMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "square.middleware.PoliteErrorsMiddleware",
-    "square.middleware.DatabaseUnavailableMiddleware",
+    "square.project.middleware.PoliteErrorsMiddleware",
+    "square.project.middleware.DatabaseUnavailableMiddleware",
 ]
 
-ROOT_URLCONF = "square.urls"
-WSGI_APPLICATION = "square.wsgi.application"
-ASGI_APPLICATION = "square.asgi.application"
+ROOT_URLCONF = "square.project.urls"
+WSGI_APPLICATION = "square.project.wsgi.application"
+ASGI_APPLICATION = "square.project.asgi.application"
 
 TEMPLATES = [
     {
@@ -118,8 +118,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://square")}
 CACHE_IS_SHARED = CACHES["default"]["BACKEND"] != "django.core.cache.backends.locmem.LocMemCache"
 if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
-    # Django's Redis cache, sharing one client object per pool (square/cache.py says why).
-    CACHES["default"]["BACKEND"] = "square.cache.RedisCache"
+    # Django's Redis cache, one client object per pool (square/project/redis_cache.py says why).
+    CACHES["default"]["BACKEND"] = "square.project.redis_cache.RedisCache"
     # A stalled Redis fails a request within a second instead of holding its thread.
     CACHES["default"].setdefault("OPTIONS", {}).update(
         {"socket_connect_timeout": 1, "socket_timeout": 1}
@@ -300,7 +300,7 @@ CSRF_COOKIE_HTTPONLY = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 # Browser features no page of the site uses, switched off for it and anything it embeds
-# (square.middleware.PermissionsPolicyMiddleware; WhiteNoise's static files too).
+# (square.project.middleware.PermissionsPolicyMiddleware; WhiteNoise's static files too).
 PERMISSIONS_POLICY = ", ".join(
     f"{feature}=()"
     for feature in (
