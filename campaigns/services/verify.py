@@ -1,0 +1,185 @@
+"""Redoing a campaign's draws from the data its results page publishes and checking
+every winner, as anyone can with `python3 campaigns/draw.py` — for the
+`campaign_verify` command, the admin and the tests alike.
+
+The results come from `results_data` (as results.json serves them, winners included
+even before publication) and the lists straight from the frozen snapshots, so no HTTP
+is needed. Beyond what the public script can check, the lists' digests and the entropy
+are compared with the audit log, and each lucky-draw winner with the winning post's
+author. `published_results_verify` instead checks a live site with the shipped script.
+Nothing here writes: every check reads and reports.
+"""
+
+import contextlib
+import hashlib
+import io
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from campaigns import draw
+from campaigns.models import AuditEvent, Award, Campaign, RewardTier
+from campaigns.selectors.results import list_path, lists_frozen, results_data, seed_revealed
+from square.models import Post
+
+
+class VerifyError(Exception):
+    """A check that cannot run at all (nothing frozen yet, a list missing); `output` is
+    what the shipped script printed before it stopped, if it ran."""
+
+    def __init__(self, message: str, *, output: str = "") -> None:
+        super().__init__(message)
+        self.output = output
+
+
+@dataclass
+class Report:
+    """The checks' outcome, line by line: ("ok" | "mismatch" | "note", text). `emit`, if
+    given, sees each line as it comes (the command prints them as they run)."""
+
+    emit: Callable[[str, str], None] | None = None
+    lines: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def problems(self) -> list[str]:
+        return [text for kind, text in self.lines if kind == "mismatch"]
+
+    def add(self, kind: str, text: str) -> None:
+        self.lines.append((kind, text))
+        if self.emit is not None:
+            self.emit(kind, text)
+
+    def check(self, passed: bool, text: str, failure: str | None = None) -> None:
+        if passed:
+            self.add("ok", text)
+        else:
+            self.add("mismatch", failure or text)
+
+
+def _is_hex(value, length: int) -> bool:
+    try:
+        return len(value) == length and len(bytes.fromhex(value)) == length // 2
+    except (TypeError, ValueError):
+        return False
+
+
+def campaign_verify(*, campaign: Campaign, commitment: str | None = None, emit=None) -> Report:
+    """Every check on a closed campaign: the frozen lists, and once the seed is revealed
+    the draws, the commitment (also against `commitment`, recorded before the draw, if
+    given) and the lucky winners. Raises VerifyError before the close."""
+    report = Report(emit=emit)
+    if not lists_frozen(campaign):
+        raise VerifyError("The campaign is not closed yet: its lists are not frozen.")
+    bodies = _check_lists(report, campaign)
+    if not seed_revealed(campaign):
+        report.add("note", "The seed is revealed by the draw: the winners can be checked then.")
+    else:
+        _check_draw(report, campaign, bodies, commitment)
+    return report
+
+
+def _check_lists(report: Report, campaign: Campaign) -> dict[str, bytes]:
+    """Each frozen list's bytes against its stored digest and size, and the digest
+    against the one the close wrote to the audit log."""
+    closing = AuditEvent.objects.filter(campaign=campaign, action="close").order_by("id")
+    recorded = (closing.values_list("result", flat=True).first() or {}).get("lists", {})
+    bodies = {}
+    for snapshot in campaign.snapshots.order_by("kind"):
+        raw = snapshot.body.encode("ascii")
+        bodies[list_path(campaign, snapshot.kind)] = raw
+        lines = raw.count(b"\n")
+        report.check(
+            hashlib.sha256(raw).hexdigest() == snapshot.digest and lines == snapshot.size,
+            f"list {snapshot.kind}: {lines} ids, sha256 {snapshot.digest}",
+            f"list {snapshot.kind}: its bytes do not match its digest or size",
+        )
+        if snapshot.kind in recorded:
+            report.check(
+                recorded[snapshot.kind].get("digest") == snapshot.digest,
+                f"list {snapshot.kind}: digest as recorded at the close",
+                f"list {snapshot.kind}: digest differs from the one recorded at the close",
+            )
+    if not recorded:
+        report.add("note", "(no close in the audit log: digests not cross-checked)")
+    return bodies
+
+
+def _check_draw(report: Report, campaign: Campaign, bodies: dict[str, bytes], expected) -> None:
+    """The seed against the commitment, the entropy against the audit log, then each
+    tier's draw redone by the public script's own `draw.verify` on the frozen bytes."""
+    data = results_data(campaign=campaign, preview=True)
+    if not _is_hex(data["seed"], 64):
+        report.add("mismatch", "the seed is not 64 hexadecimal digits")
+        return
+    _check_seed(report, campaign, data, expected)
+
+    def fetch(url: str) -> bytes:
+        if url not in bodies:
+            raise VerifyError(f"No frozen list at {url}.")
+        return bodies[url]
+
+    for tier in data["tiers"]:
+        found = draw.verify({**data, "tiers": [tier]}, fetch=fetch)
+        for problem in found:
+            report.add("mismatch", problem)
+        if not found:
+            report.add(
+                "ok",
+                f"tier {tier['slug']} ({tier['kind']}): {len(tier['winners'])} winner(s), "
+                f"{len(tier['alternates'])} alternate(s), {tier['revoked']} revoked",
+            )
+    _check_lucky_authors(report, campaign)
+
+
+def _check_seed(report: Report, campaign: Campaign, data: dict, expected) -> None:
+    report.check(
+        draw.commitment(data["seed"]) == data["commitment"],
+        f"commitment {data['commitment']} = SHA-256(seed)",
+        "the seed does not match the commitment",
+    )
+    if expected:
+        report.check(
+            expected.strip().lower() == data["commitment"],
+            "commitment as recorded before the draw",
+            "the commitment differs from the one recorded before the draw",
+        )
+    drawing = AuditEvent.objects.filter(campaign=campaign, action="draw").order_by("id")
+    inputs = drawing.values_list("inputs", flat=True).first()
+    if inputs is not None:
+        report.check(
+            inputs.get("entropy") == data["entropy"],
+            f"entropy {data['entropy']!r} as recorded at the draw",
+            "the entropy differs from the one recorded at the draw",
+        )
+
+
+def _check_lucky_authors(report: Report, campaign: Campaign) -> None:
+    """The public script checks a lucky winner's post; here also that the award went
+    to that post's author."""
+    awards = list(
+        Award.objects.filter(tier__campaign=campaign, tier__kind=RewardTier.Kind.LUCKY_POST_DRAW)
+        .exclude(status=Award.Status.REVOKED)
+        .values_list("tier__slug", "user_id", "post_id")
+    )
+    if not awards:
+        return
+    authors = dict(
+        Post.objects.filter(pk__in=[p for _t, _u, p in awards]).values_list("pk", "author_id")
+    )
+    wrong = [(t, p) for t, u, p in awards if authors.get(p) != u]
+    report.check(
+        not wrong,
+        "every lucky-draw award went to the winning post's author",
+        "; ".join(f"{t}: the award for post {p} is not its author's" for t, p in wrong),
+    )
+
+
+def published_results_verify(*, url: str) -> tuple[bool, str]:
+    """The shipped script on published results (a URL or a file), exactly as anyone
+    would run it: whether they verify, and what the script printed."""
+    output = io.StringIO()
+    try:
+        with contextlib.redirect_stdout(output), contextlib.redirect_stderr(output):
+            status = draw.main(["draw.py", url])
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise VerifyError(f"Could not check {url}: {exc}", output=output.getvalue()) from exc
+    return status == 0, output.getvalue()
