@@ -7,7 +7,7 @@ staff with `square.moderate` see any of it (superusers have every permission); t
 services check the permission again and record who decided, when and why.
 
 No inline style or script (the site's CSP forbids them): the case page's few rules are
-in `static/css/moderation.css`. Ban and unban actions for the user list: `admin_bans`.
+in `static/css/moderation.css`. Ban and unban actions for the user list: `square.admin.bans`.
 """
 
 from collections import Counter

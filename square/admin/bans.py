@@ -9,7 +9,7 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from square.admin_moderation import error_text
+from square.admin.moderation import error_text
 from square.permissions import may_ban
 from square.services.moderation import user_ban, user_unban
 

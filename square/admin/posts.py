@@ -1,39 +1,17 @@
-"""Staff tools. Admin actions call the same services as the site, so they cannot disagree."""
+"""Posts, their revisions, hashtags and comments in the admin. Hide and restore call the
+same services as the site, so the two cannot disagree."""
 
 from django.contrib import admin, messages
-from django.contrib.auth.admin import UserAdmin
-from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.utils.html import format_html
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from square import admin_moderation  # noqa: F401  (registers the moderation queue)
-from square.admin_bans import BanActionsMixin
-from square.admin_moderation import ReadOnlyMixin  # also registers the moderation queue
-from square.admin_summary import interactions_summary
-from square.admin_users import LeastPrivilegeUserMixin
-from square.forms import AdminLoginForm, UserAdminChangeForm
-from square.models import (
-    Comment,
-    Follow,
-    Hashtag,
-    Like,
-    Notification,
-    Post,
-    PostImage,
-    PostRevision,
-    User,
-)
+from square.admin.summary import interactions_summary
+from square.models import Comment, Hashtag, Post, PostImage, PostRevision
 from square.permissions import may_moderate
-from square.project import hooks
-from square.services.accounts import user_deactivate
 from square.services.comments import comment_hide, comment_restore
 from square.services.posts import post_hide, post_restore
-
-# The admin's login page throttles failed attempts like the site's (square.login_throttle).
-admin.site.login_form = AdminLoginForm
 
 
 def moderate_each(queryset, service, *, arg: str, staff) -> int:
@@ -44,90 +22,6 @@ def moderate_each(queryset, service, *, arg: str, staff) -> int:
         before = obj.status
         changed += service(**{arg: obj}, staff=staff).status != before
     return changed
-
-
-def _beside_is_staff(fieldsets) -> tuple:
-    """Django's user fieldsets with `is_official` right after `is_staff`: the official
-    badge is granted like staff status, by superusers only (`admin_users`)."""
-    return tuple(
-        (title, {**options, "fields": tuple(
-            name for field in options["fields"]
-            for name in ((field, "is_official") if field == "is_staff" else (field,))
-        )})
-        for title, options in fieldsets
-    )  # fmt: skip
-
-
-@admin.register(User)
-class SquareUserAdmin(LeastPrivilegeUserMixin, BanActionsMixin, UserAdmin):
-    form = UserAdminChangeForm  # display names follow the members' rules here too
-    list_display = (
-        "username",
-        "display_name",
-        "post_count",
-        "is_active",
-        "is_staff",
-        "date_joined",
-        "last_login",
-    )
-    list_filter = ("is_active", "is_staff", "is_official", "is_superuser", "date_joined")
-    search_fields = ("username", "display_name", "email")
-    ordering = ("-date_joined",)
-    readonly_fields = (
-        "post_count",
-        "follower_count",
-        "following_count",
-        "date_joined",
-        "last_login",
-        "banned_at",
-        "ban_reason",
-    )
-    fieldsets = (
-        *_beside_is_staff(UserAdmin.fieldsets),
-        (
-            _("Profile"),
-            {
-                "fields": (
-                    "display_name",
-                    "bio",
-                    "avatar",
-                    "post_count",
-                    "follower_count",
-                    "following_count",
-                )
-            },
-        ),
-        (_("Ban"), {"fields": ("banned_at", "ban_reason")}),
-    )
-    actions = ["deactivate", "ban", "unban"]
-
-    def has_delete_permission(self, request, obj=None):
-        return False  # accounts are deactivated, never deleted with their posts
-
-    def save_model(self, request, obj, form, change):
-        """Saving may switch `is_active` or `is_staff`, which campaigns judge entries by."""
-        with transaction.atomic():
-            super().save_model(request, obj, form, change)
-            hooks.user_changed(user=obj)
-
-    @admin.action(description=_("Deactivate selected accounts"), permissions=["change"])
-    def deactivate(self, request, queryset):
-        """Each account through `user_deactivate`; one it refuses (a staff account, for
-        anyone but a superuser) is named in a message and the rest go ahead."""
-        done = 0
-        for user in queryset:
-            try:
-                user_deactivate(user=user, staff=request.user)
-            except PermissionDenied as error:
-                self.message_user(request, f"{user.username}: {error}", messages.ERROR)
-                continue
-            done += 1
-        self.message_user(
-            request,
-            ngettext("%(n)d account deactivated.", "%(n)d accounts deactivated.", done)
-            % {"n": done},
-            messages.SUCCESS,
-        )
 
 
 class PostImageInline(admin.TabularInline):
@@ -305,36 +199,3 @@ class CommentAdmin(admin.ModelAdmin):
         n = moderate_each(queryset, comment_restore, arg="comment", staff=request.user)
         message = ngettext("%(n)d comment restored.", "%(n)d comments restored.", n) % {"n": n}
         self.message_user(request, message, messages.SUCCESS)
-
-
-class ReadOnlyAdmin(ReadOnlyMixin, admin.ModelAdmin):
-    """Interactions are browsed here, never forged or removed: counters follow the rows."""
-
-
-@admin.register(Like)
-class LikeAdmin(ReadOnlyAdmin):
-    list_display = ("user", "post", "created_at")
-    search_fields = ("user__username", "post__body")
-    list_filter = ("created_at",)
-    list_select_related = ("user", "post")
-
-
-@admin.register(Follow)
-class FollowAdmin(ReadOnlyAdmin):
-    list_display = ("follower", "followee", "created_at")
-    search_fields = ("follower__username", "followee__username")
-    list_filter = ("created_at",)
-    list_select_related = ("follower", "followee")
-
-
-@admin.register(Notification)
-class NotificationAdmin(ReadOnlyAdmin):
-    list_display = ("recipient", "kind", "actor", "post", "created_at", "read_at")
-    list_filter = ("kind", "created_at")
-    search_fields = ("recipient__username", "actor__username")
-    list_select_related = ("recipient", "actor", "post")
-
-
-admin.site.site_header = _("Square administration")
-admin.site.site_title = _("Square admin")
-admin.site.index_title = _("Community and campaigns")
