@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from square import selectors
-from square.forms_moderation import AppealForm, ReportForm
+from square.forms import AppealForm, ReportForm
 from square.models import Appeal, DuplicateFlag, Post, Report
 from square.project.ratelimit import rate_limited
 from square.selectors.integrity import Findings, integrity_state
