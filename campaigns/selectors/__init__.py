@@ -13,7 +13,7 @@ from campaigns.selectors.campaigns import (
 from campaigns.selectors.ranking import (
     LiveBoard,
     Standing,
-    live_board,
+    board_cached,
     live_standing,
     ranking_compute,
 )
@@ -22,11 +22,11 @@ __all__ = [
     "LiveBoard",
     "MyStanding",
     "Standing",
+    "board_cached",
     "campaign_by_slug",
     "campaign_figures",
     "campaign_list",
     "entries_for_posts",
-    "live_board",
     "live_standing",
     "my_standing",
     "new_voices",

@@ -7,7 +7,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from campaigns.models import Campaign, Entry
-from campaigns.selectors.ranking import LIVE_CACHE_SECONDS, Standing, live_board, live_standing
+from campaigns.selectors.ranking import LIVE_CACHE_SECONDS, Standing, board_cached, live_standing
 from square.models import Post, User
 from square.pagination import Page, keyset_page
 from square.project.caching import cached_value
@@ -70,6 +70,7 @@ class MyStanding:
     standing: Standing | None
     is_newcomer: bool
     total_ranked: int = 0
+    board_stale: bool = False  # the ranking read is over a minute old: ask for a new one
 
 
 def my_standing(*, campaign: Campaign, user: User) -> MyStanding:
@@ -81,10 +82,17 @@ def my_standing(*, campaign: Campaign, user: User) -> MyStanding:
         .order_by("-posted_at")
     )
     valid = [e for e in entries if e.valid]
-    board = live_board(campaign)
+    board = board_cached(campaign)
     standing = live_standing(board, user.pk)
     newcomer = bool(valid) and valid[0].is_newcomer
-    return MyStanding(entries, len(valid), standing, newcomer, total_ranked=board.total)
+    return MyStanding(
+        entries,
+        len(valid),
+        standing,
+        newcomer,
+        total_ranked=board.total,
+        board_stale=not board.is_fresh(),
+    )
 
 
 def entries_for_posts(*, post_ids) -> list[Entry]:

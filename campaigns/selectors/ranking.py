@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from campaigns.models import Campaign, Entry
 from square.models import Comment, Like, Post, User
-from square.project.caching import cache_add, cache_get, cache_set_many
+from square.project.caching import cache_get, cache_set_many
 
 LIVE_CACHE_SECONDS = 60
 
@@ -156,7 +156,8 @@ def ranking_compute(campaign: Campaign, *, now: datetime | None = None) -> list[
 # pages show the top 100 and one person's rank. So a refresh (the background task, or a
 # request finding nothing cached) stores the top, the total and each person's standing
 # under their own key, and a request reads two small values — never the whole list.
-# A board older than a minute is still served while one request asks for a refresh.
+# A board older than a minute is still served while one request asks for a refresh
+# (`campaigns.services.leaderboard`).
 
 TOP_SIZE = 100
 FRESH_SECONDS = LIVE_CACHE_SECONDS
@@ -183,10 +184,6 @@ def _standing_key(campaign_id: int, user_id: int) -> str:
     return f"campaigns:board:{campaign_id}:u:{user_id}"
 
 
-def _stale_key(campaign_id: int) -> str:
-    return f"campaigns:board:{campaign_id}:refreshing"
-
-
 def board_store(campaign: Campaign, standings: list[Standing]) -> LiveBoard:
     """Put a computed ranking where the pages read it: each person's standing first
     (tagged with the board's version), then the board, so a reader holding a board
@@ -206,17 +203,13 @@ def ranking_refresh(campaign: Campaign) -> LiveBoard:
     return board_store(campaign, ranking_compute(campaign))
 
 
-def live_board(campaign: Campaign) -> LiveBoard:
-    """The leaderboard as shown: the cached board, computed here only when there is
-    none. A board older than a minute is served as it is while one request (a cache
-    `add` is the lock) asks the background task for a fresh one."""
+def board_cached(campaign: Campaign) -> LiveBoard:
+    """The leaderboard as stored for the pages, computed here only when there is none.
+    A board older than a minute is returned as it is (`is_fresh` says so): a read never
+    asks for work; the page's service does (`campaigns.services.leaderboard`)."""
     board = cache_get(_board_key(campaign.pk))
     if board is None:
         return ranking_refresh(campaign)
-    if not board.is_fresh() and cache_add(_stale_key(campaign.pk), True, FRESH_SECONDS):
-        from campaigns.tasks import leaderboard_refresh  # the task reads this module
-
-        leaderboard_refresh.enqueue(campaign_ids=[campaign.pk])
     return board
 
 

@@ -13,10 +13,10 @@ from django.utils import timezone
 from campaigns.selectors import ranking as ranking_module
 from campaigns.selectors.ranking import (
     board_store,
-    live_board,
     live_standing,
     ranking_compute,
 )
+from campaigns.services.leaderboard import live_board
 from campaigns.tests.factories import CampaignFactory, entry_post, like_at, member
 from square.models import Post
 

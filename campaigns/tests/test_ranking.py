@@ -15,12 +15,12 @@ from django.core.cache import cache
 from campaigns.models import Campaign, Entry
 from campaigns.selectors import (
     campaign_figures,
-    live_board,
     my_standing,
     new_voices,
     new_voices_page,
     ranking_compute,
 )
+from campaigns.services.leaderboard import live_board
 from campaigns.tests.factories import (
     AFTER,
     BEFORE,

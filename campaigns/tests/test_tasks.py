@@ -11,7 +11,8 @@ from django.tasks import TaskResultStatus
 from django.utils import timezone
 
 from campaigns.models import Campaign
-from campaigns.selectors import live_board, ranking_compute
+from campaigns.selectors import ranking_compute
+from campaigns.services.leaderboard import live_board
 from campaigns.tasks import REFRESH_LOCK_KEY, leaderboard_refresh
 from campaigns.tests.factories import CampaignFactory, entry_post, member
 from square.services.comments import comment_create

@@ -1,17 +1,14 @@
 """The public campaign pages: thin views over the selectors (drafts are 404)."""
 
-from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from campaigns import presentation
-from campaigns.models import Campaign
 from campaigns.selectors import (
     campaign_by_slug,
     campaign_figures,
     campaign_list,
-    live_board,
     live_standing,
     my_standing,
 )
@@ -19,6 +16,8 @@ from campaigns.selectors import (
     new_voices_page as voices_page,
 )
 from campaigns.selectors.pages import campaign_public
+from campaigns.services.leaderboard import leaderboard_refresh_ask, live_board
+from square.project.not_found import found_or_404
 from square.views.common import render_page
 
 LEADERBOARD_SIZE = 100  # at most the cached board's TOP_SIZE
@@ -26,12 +25,6 @@ LEADERBOARD_SIZE = 100  # at most the cached board's TOP_SIZE
 
 def _signed_in(request):
     return request.user if request.user.is_authenticated else None
-
-
-def _or_404(campaign: Campaign | None) -> Campaign:
-    if campaign is None:
-        raise Http404
-    return campaign
 
 
 @require_GET
@@ -45,12 +38,14 @@ def campaign_index(request):
 
 @require_GET
 def detail(request, slug: str):
-    campaign = _or_404(campaign_by_slug(slug=slug))
+    campaign = found_or_404(campaign_by_slug(slug=slug))
     now = timezone.now()
     user = _signed_in(request)
     standing = my_standing(campaign=campaign, user=user) if user else None
     entries = []
     if standing is not None:
+        if standing.board_stale:
+            leaderboard_refresh_ask(campaign_id=campaign.pk)
         entries = [(e, presentation.reasons_text(e, campaign)) for e in standing.entries]
     context = {
         "campaign": campaign,
@@ -67,7 +62,7 @@ def detail(request, slug: str):
 
 @require_GET
 def leaderboard(request, slug: str):
-    campaign = _or_404(campaign_public(slug=slug))
+    campaign = found_or_404(campaign_public(slug=slug))
     board = live_board(campaign)
     top = board.top[:LEADERBOARD_SIZE]
     user = _signed_in(request)
@@ -87,7 +82,7 @@ def leaderboard(request, slug: str):
 
 @require_GET
 def new_voices_page(request, slug: str):
-    campaign = _or_404(campaign_public(slug=slug))
+    campaign = found_or_404(campaign_public(slug=slug))
     context = {"campaign": campaign, "phase": campaign.phase(), "mark_new": True}
 
     def page_of(cursor, size):
