@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from campaigns.models import Award, Campaign, Entry, RewardTier, ShippingAddress
 from campaigns.selectors.rewards import address_open, featured_forget
 from campaigns.services.audit import audit_record
-from campaigns.services.draws import award_create
+from campaigns.services.winners import award_create
 from square.services.notifications import notification_create
 from square.text import has_visible
 

@@ -2,19 +2,19 @@
 the public entropy typed by staff. Idempotent (a second run changes nothing) and atomic
 (a failure half-way leaves no award; the rerun gives the same winners)."""
 
-from datetime import timedelta
-
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from campaigns import draw
-from campaigns.models import Award, AwardItem, Campaign, Entry, Prize, RewardTier, TierDraw
-from campaigns.models.results import Snapshot, voucher_code
+from campaigns.models import Campaign, Entry, RewardTier, TierDraw
+from campaigns.models.results import Snapshot
 from campaigns.services.audit import audit_record
+from campaigns.services.moderation import awards_revoke_banned
+from campaigns.services.winners import award_create
+from square.project.beijing_time import SECONDS, beijing_text
 
-VOUCHER_VALID_FOR = timedelta(days=90)
 TIER_LIST = {
     RewardTier.Kind.LUCKY_POST_DRAW: Snapshot.Kind.LUCKY_TICKETS,
     RewardTier.Kind.PARTICIPANT_DRAW: Snapshot.Kind.PARTICIPANT_TICKETS,
@@ -69,26 +69,6 @@ def _take(tier: RewardTier, sequence: list[int], excluded: set[int], post_author
     return chosen
 
 
-def award_create(*, tier: RewardTier, user_id: int, post_id, position: int, now) -> Award:
-    """An award with one item per prize of the tier: a fresh voucher code, or the time
-    until which a featured slot shows."""
-    award = Award.objects.create(
-        tier=tier, user_id=user_id, post_id=post_id, position=position, created_at=now
-    )
-    for prize in tier.prizes.all():
-        is_voucher = prize.kind == Prize.Kind.VOUCHER
-        AwardItem.objects.create(
-            award=award,
-            prize=prize,
-            code=voucher_code() if is_voucher else None,
-            amount=prize.amount if is_voucher else None,
-            currency=prize.currency if is_voucher else "",
-            expires_at=now + VOUCHER_VALID_FOR if is_voucher else None,
-            active_until=now + timedelta(days=prize.duration_days) if prize.duration_days else None,
-        )
-    return award
-
-
 def _draw_tiers(campaign: Campaign, entropy: str, now) -> dict:
     snapshots = {s.kind: s for s in campaign.snapshots.all()}
     won: set[int] = set()
@@ -120,18 +100,14 @@ def draw_run(*, campaign: Campaign, entropy: str, actor=None, now=None) -> Campa
         raise ValidationError(_("Close the campaign before drawing."))
     now = now or timezone.now()
     if now < campaign.entropy_not_before:
-        local = timezone.localtime(campaign.entropy_not_before)
+        when = beijing_text(campaign.entropy_not_before, SECONDS, zone=False)
         raise ValidationError(
-            _("The public entropy does not exist before %(when)s (UTC+8).")
-            % {"when": f"{local:%Y-%m-%d %H:%M:%S}"}
+            _("The public entropy does not exist before %(when)s (UTC+8).") % {"when": when}
         )
     entropy = entropy_clean(entropy)
     summary = _draw_tiers(campaign, entropy, now)
     campaign.entropy, campaign.status, campaign.drawn_at = entropy, Campaign.Status.DRAWN, now
     campaign.save(update_fields=["entropy", "status", "drawn_at"])
-    # Imported here: moderation builds on awards, which builds on this module.
-    from campaigns.services.moderation import awards_revoke_banned
-
     revoked = awards_revoke_banned(campaign=campaign)
     audit_record(
         campaign=campaign, actor=actor, action="draw", inputs={"entropy": entropy},

@@ -22,7 +22,7 @@ from campaigns.models import (
     ShippingAddress,
     Snapshot,
 )
-from campaigns.services.draws import award_create
+from campaigns.services.winners import award_create
 from campaigns.tests.factories import CampaignFactory, PrizeFactory, RewardTierFactory
 from square.tests.factories import UserFactory
 from square.tests.hostile import Case, World, cases_param, run, square_tracked
