@@ -15,7 +15,6 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import TruncDate
@@ -29,9 +28,9 @@ from campaigns import rules
 from campaigns.models import Campaign, Entry, Prize, RewardTier
 from campaigns.selectors.ranking import Standing, ranking_compute
 from square.models import User
+from square.project.beijing_time import BEIJING, MONTH_DAY, beijing_text, in_beijing
 
 # Campaign days are Beijing days, as the rules and the site say (UTC+8 all year).
-CHINA = ZoneInfo("Asia/Shanghai")
 TOP = 10
 
 # The reason codes this version knows, in the order staff read them, with their names.
@@ -111,15 +110,15 @@ class Day:
 
 def window_days(campaign: Campaign) -> tuple[date, date]:
     """The first and last Beijing day of the campaign's window."""
-    first = campaign.starts_at.astimezone(CHINA).date()
-    last = campaign.ends_at_inclusive.astimezone(CHINA).date()
+    first = in_beijing(campaign.starts_at).date()
+    last = in_beijing(campaign.ends_at_inclusive).date()
     return first, last
 
 
 def per_day(campaign: Campaign, *, now: datetime | None = None) -> list[Day]:
     """Every day of the window with its valid posts and new participants: two grouped
     queries (the second keeps each author's first valid entry with a subquery)."""
-    day = TruncDate("posted_at", tzinfo=CHINA)
+    day = TruncDate("posted_at", tzinfo=BEIJING)
     valid = Entry.objects.filter(campaign=campaign, valid=True)
     posts = dict(
         valid.annotate(day=day).values("day").annotate(n=Count("pk")).values_list("day", "n")
@@ -135,7 +134,7 @@ def per_day(campaign: Campaign, *, now: datetime | None = None) -> list[Day]:
         .values_list("day", "n")
     )
     first, last = window_days(campaign)
-    today = (now or timezone.now()).astimezone(CHINA).date()
+    today = in_beijing(now or timezone.now()).date()
     return [
         Day(d, posts.get(d, 0), firsts.get(d, 0), d <= today)
         for d in (first + timedelta(days=i) for i in range((last - first).days + 1))
@@ -242,7 +241,7 @@ def chart_svg(days: list[Day]) -> SafeString:
                 b=bottom,
                 b2=bottom + 4,
                 ty=bottom + 18,
-                label=days[i].day.strftime("%m-%d"),
+                label=beijing_text(days[i].day, MONTH_DAY, zone=False),
             )
         )
     parts.append(

@@ -14,30 +14,18 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from campaigns.admin.operations import error_text
 from campaigns.codes import can_see_codes, mask_code
 from campaigns.models import Award, AwardItem, Snapshot, TierDraw
 from campaigns.models.results import AuditEvent
 from campaigns.services import award_disqualify, award_mark
+from square.project.read_only_admin import ReadOnlyAdmin, ReadOnlyMixin
+from square.project.refusals import refusal_text
 from square.templatetags.square import when
 
 ADDRESS_PERMISSION = "campaigns.view_shipping_address"
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Seen, never written from the admin."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class AwardItemInline(admin.TabularInline):
+class AwardItemInline(ReadOnlyMixin, admin.TabularInline):
     model = AwardItem
     extra = 0
     can_delete = False
@@ -56,15 +44,6 @@ class AwardItemInline(admin.TabularInline):
     @admin.display(description=gettext_lazy("voucher code"))
     def masked_code(self, obj):
         return mask_code(obj.code)
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Award)
@@ -219,7 +198,7 @@ class AwardAdmin(ReadOnlyAdmin):
             try:
                 replacement = award_disqualify(award=award, reason=reason, actor=request.user)
             except (ValidationError, PermissionDenied) as error:
-                failed.append(f"{award.user.username}: {error_text(error)}")
+                failed.append(f"{award.user.username}: {refusal_text(error)}")
                 continue
             if replacement is None:
                 replaced.append(
@@ -248,7 +227,7 @@ class AwardAdmin(ReadOnlyAdmin):
                 award_mark(award=award, status=status, actor=request.user)
                 marked += 1
             except (ValidationError, PermissionDenied) as error:
-                failed.append(f"{award.user.username}: {error_text(error)}")
+                failed.append(f"{award.user.username}: {refusal_text(error)}")
         if marked:
             label = Award.Status(status).label
             message = ngettext(

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy
 from campaigns.admin.forms import PrizeForm
 from campaigns.dashboard import REASON_LABELS, reason_q
 from campaigns.models import Entry, Prize, RewardTier
+from square.project.read_only_admin import ReadOnlyAdmin
 from square.templatetags.square import when
 
 
@@ -58,7 +59,7 @@ class ReasonFilter(admin.SimpleListFilter):
 
 
 @admin.register(Entry)
-class EntryAdmin(admin.ModelAdmin):
+class EntryAdmin(ReadOnlyAdmin):
     """Entries are kept by the post hook and the recheck action; staff only read them."""
 
     list_display = (
@@ -88,15 +89,6 @@ class EntryAdmin(admin.ModelAdmin):
         "judged_at",
     )
     readonly_fields = ("post_link", "posted", "reasons_list")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description=gettext_lazy("post"), ordering="post")
     def post_link(self, obj):

@@ -26,19 +26,8 @@ from campaigns.exports import can_see_addresses, export_response
 from campaigns.forms import EntropyForm
 from campaigns.models import Award, Campaign, Entry, Snapshot
 from campaigns.services import campaign_close, draw_run, results_publish
-
-
-def local(moment) -> str:
-    """An instant as staff read it, in Beijing time with the zone named."""
-    if moment is None:
-        return ""
-    return f"{timezone.localtime(moment):%Y-%m-%d %H:%M:%S} (UTC+8)"
-
-
-def error_text(error: Exception) -> str:
-    if isinstance(error, ValidationError):
-        return " ".join(error.messages)
-    return str(error) or _("You may not do this.")
+from square.project.beijing_time import SECONDS, beijing_text
+from square.project.refusals import refusal_text
 
 
 @dataclass(frozen=True)
@@ -196,7 +185,7 @@ class CampaignOperationsMixin:
             else:
                 return export_response(campaign, request.user)
         except (ValidationError, PermissionDenied) as error:
-            self.message_user(request, error_text(error), messages.ERROR)
+            self.message_user(request, refusal_text(error), messages.ERROR)
             return None
         self.message_user(request, message, messages.SUCCESS)
         return HttpResponseRedirect(change_url)
@@ -205,7 +194,7 @@ class CampaignOperationsMixin:
         if campaign.status != Campaign.Status.SCHEDULED and campaign.closed_at:
             campaign_close(campaign=campaign, actor=request.user)  # checks, changes nothing
             return _("Already closed at %(when)s: nothing changed.") % {
-                "when": local(campaign.closed_at)
+                "when": beijing_text(campaign.closed_at, SECONDS)
             }
         campaign = campaign_close(campaign=campaign, actor=request.user)
         lucky = campaign.snapshots.get(kind=Snapshot.Kind.LUCKY_TICKETS)
@@ -213,10 +202,10 @@ class CampaignOperationsMixin:
             "Closed at %(when)s. Lists frozen: %(posts)d valid posts (digest %(digest)s…) "
             "and three more. The entropy exists after %(after)s."
         ) % {
-            "when": local(campaign.closed_at),
+            "when": beijing_text(campaign.closed_at, SECONDS),
             "posts": lucky.size,
             "digest": lucky.digest[:12],
-            "after": local(campaign.entropy_not_before),
+            "after": beijing_text(campaign.entropy_not_before, SECONDS),
         }
 
     def _draw(self, request, campaign, entropy):
@@ -224,11 +213,11 @@ class CampaignOperationsMixin:
         campaign = draw_run(campaign=campaign, entropy=entropy, actor=request.user)
         if was_drawn:
             return _("Already drawn at %(when)s: no winner changed.") % {
-                "when": local(campaign.drawn_at)
+                "when": beijing_text(campaign.drawn_at, SECONDS)
             }
         awards = Award.objects.filter(tier__campaign=campaign).count()
         return _("Drawn at %(when)s with entropy %(entropy)s: %(awards)d awards.") % {
-            "when": local(campaign.drawn_at),
+            "when": beijing_text(campaign.drawn_at, SECONDS),
             "entropy": campaign.entropy,
             "awards": awards,
         }
@@ -238,10 +227,10 @@ class CampaignOperationsMixin:
         campaign = results_publish(campaign=campaign, actor=request.user)
         if was_published:
             return _("Already published at %(when)s: nothing changed.") % {
-                "when": local(campaign.published_at)
+                "when": beijing_text(campaign.published_at, SECONDS)
             }
         return _("Published at %(when)s; every winner has been told.") % {
-            "when": local(campaign.published_at)
+            "when": beijing_text(campaign.published_at, SECONDS)
         }
 
     def _render(self, request, campaign, operation, form):
@@ -290,7 +279,7 @@ class CampaignOperationsMixin:
                 return _("A draft campaign cannot be closed.")
             if campaign.status == S.SCHEDULED and now <= campaign.ends_at_inclusive:
                 return _("The campaign has not ended yet: it ends at %(when)s.") % {
-                    "when": local(campaign.ends_at_inclusive)
+                    "when": beijing_text(campaign.ends_at_inclusive, SECONDS)
                 }
         elif name == "draw":
             if campaign.status in (S.DRAFT, S.SCHEDULED):
@@ -299,7 +288,7 @@ class CampaignOperationsMixin:
                 return _(
                     "The public entropy does not exist before %(when)s: the draw will "
                     "be refused until then."
-                ) % {"when": local(campaign.entropy_not_before)}
+                ) % {"when": beijing_text(campaign.entropy_not_before, SECONDS)}
         elif name == "publish" and campaign.status not in (S.DRAWN, S.PUBLISHED):
             return _("Run the draws before publishing.")
         return ""

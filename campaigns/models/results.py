@@ -8,6 +8,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from square.project.beijing_time import beijing_text
+
 
 class Snapshot(models.Model):
     """A list frozen at close. `body` holds the exact bytes its digest covers (one id and
@@ -179,7 +181,7 @@ class AuditEvent(models.Model):
         ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:
-        return f"{self.action} @ {self.created_at:%Y-%m-%d %H:%M}"
+        return f"{self.action} @ {beijing_text(self.created_at)}"
 
     def save(self, *args, **kwargs):
         if self.pk is not None:

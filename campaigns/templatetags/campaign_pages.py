@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from campaigns import presentation
+from square.project.beijing_time import SECONDS, beijing_text
 
 register = template.Library()
 
@@ -26,10 +27,8 @@ def reasons_in_words(entry, campaign) -> list[str]:
 @register.simple_tag
 def local_time(moment) -> str:
     """A full timestamp in UTC+8, to the second, zone named by the caller's sentence."""
-    local = timezone.localtime(moment)
-    return format_html(
-        '<time datetime="{}">{}</time>', moment.isoformat(), f"{local:%Y-%m-%d %H:%M:%S}"
-    )
+    shown = beijing_text(moment, SECONDS, zone=False)
+    return format_html('<time datetime="{}">{}</time>', moment.isoformat(), shown)
 
 
 def _clock(seconds: int) -> str:

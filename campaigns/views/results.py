@@ -17,15 +17,9 @@ from campaigns.models import Campaign, Snapshot
 from campaigns.selectors.exclusions import campaign_exclusions
 from campaigns.selectors.pages import campaign_public
 from campaigns.selectors.results import lists_frozen, results_data, results_page
+from square.project.not_found import found_or_404
 
 SCRIPT = Path(draw.__file__)
-
-
-def _public_or_404(slug: str) -> Campaign:
-    campaign = campaign_public(slug=slug)
-    if campaign is None:
-        raise Http404
-    return campaign
 
 
 def _base_url(request) -> str:
@@ -44,7 +38,7 @@ def _open_to_all(response, *, private: bool = False):
 
 @require_GET
 def results(request, slug: str):
-    campaign = _public_or_404(slug)
+    campaign = found_or_404(campaign_public(slug=slug))
     page = results_page(campaign=campaign, viewer=request.user, base_url=_base_url(request))
     json_url = request.build_absolute_uri(reverse("campaigns:results_json", args=[slug]))
     # Revoked awards are counted only when the winners are shown (loaded by the page).
@@ -71,7 +65,7 @@ def results(request, slug: str):
 
 @require_GET
 def results_json(request, slug: str):
-    campaign = _public_or_404(slug)
+    campaign = found_or_404(campaign_public(slug=slug))
     data = results_data(campaign=campaign, viewer=request.user, base_url=_base_url(request))
     codes = [code for tier in data["tiers"] for code in tier["revoked_codes"]]
     data["exclusions"] = campaign_exclusions(campaign, revoked_codes=codes).as_json()
@@ -86,7 +80,7 @@ def list_download(request, slug: str, kind: str):
     from the close on (404 before, and for kinds that do not exist)."""
     if kind not in Snapshot.Kind.values:
         raise Http404
-    campaign = _public_or_404(slug)
+    campaign = found_or_404(campaign_public(slug=slug))
     if not lists_frozen(campaign):
         raise Http404
     snapshot = Snapshot.objects.filter(campaign=campaign, kind=kind).only("body").first()

@@ -25,6 +25,7 @@ from campaigns.selectors.rewards import (
 )
 from campaigns.services.awards import shipping_address_save
 from square.models import Post
+from square.project.refusals import refusal_text
 from square.views.common import form_errors
 
 
@@ -133,7 +134,7 @@ def address_save(request, pk: int):
             raise Http404 from exc
         except ValidationError as exc:
             if not hasattr(exc, "error_dict"):  # delivered or revoked: no form to correct
-                messages.error(request, " ".join(exc.messages))
+                messages.error(request, refusal_text(exc))
                 return _page(request, status=400)
             form_errors(form, exc, field=None)
         else:

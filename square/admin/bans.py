@@ -9,8 +9,8 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from square.admin.moderation import error_text
 from square.permissions import may_ban
+from square.project.refusals import refusal_text
 from square.services.moderation import user_ban, user_unban
 
 
@@ -58,7 +58,7 @@ class BanActionsMixin:
             try:
                 after = service(user=member, actor=request.user, reason=reason).banned_at
             except (ValidationError, PermissionDenied) as error:
-                failed.append(f"{member.username}: {error_text(error)}")
+                failed.append(f"{member.username}: {refusal_text(error)}")
                 continue
             changed += (before is None) != (after is None)
         if name == "ban":

@@ -2,12 +2,8 @@
 
 from django.contrib import admin
 
-from square.admin.moderation import ReadOnlyMixin
 from square.models import Follow, Like, Notification
-
-
-class ReadOnlyAdmin(ReadOnlyMixin, admin.ModelAdmin):
-    """Interactions are browsed here, never forged or removed: counters follow the rows."""
+from square.project.read_only_admin import ReadOnlyAdmin
 
 
 @admin.register(Like)

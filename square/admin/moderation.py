@@ -19,7 +19,6 @@ from django.db.models import Exists, OuterRef, Prefetch
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
@@ -30,6 +29,9 @@ from square import similarity
 from square.ids import parse_id
 from square.models import Appeal, DuplicateFlag, ModerationAction, Post, PostUnderReview, Report
 from square.permissions import may_moderate
+from square.project.beijing_time import beijing_text
+from square.project.read_only_admin import ReadOnlyMixin
+from square.project.refusals import refusal_text
 from square.selectors.integrity import moderation_case, moderation_queue, open_flags
 from square.services.moderation import moderation_decide
 
@@ -44,21 +46,8 @@ BREAK = mark_safe("<br>")  # a literal tag, no user text
 FLAG_KINDS = {"copy": DuplicateFlag.Kind.COPY_OF_OTHER, "spin": DuplicateFlag.Kind.SUSPECTED_SPIN}
 
 
-def local(moment) -> str:
-    """An instant as staff read it, in Beijing time with the zone named."""
-    if moment is None:
-        return ""
-    return f"{timezone.localtime(moment):%Y-%m-%d %H:%M} (UTC+8)"
-
-
 def percent(value: float) -> str:
     return f"{value * 100:.0f}%"
-
-
-def error_text(error: Exception) -> str:
-    if isinstance(error, ValidationError):
-        return " ".join(error.messages)
-    return str(error) or _("You may not moderate posts.")
 
 
 def case_url(post_id: int) -> str:
@@ -147,20 +136,6 @@ class OpenItemsFilter(admin.SimpleListFilter):
         return queryset.filter(**simple[value]) if value in simple else queryset
 
 
-class ReadOnlyMixin:
-    """Rows browsed in the admin, never added, changed or removed there: services own
-    every write (the square's interaction lists and the integrity records use it)."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 class ModeratorsOnly(ReadOnlyMixin):
     """Mixin: the integrity admins are for active staff with `square.moderate`, and are
     read-only — decisions go through the queue's case page and the services."""
@@ -216,9 +191,9 @@ class ModerationQueueAdmin(ModeratorsOnly, admin.ModelAdmin):
     @admin.display(description=gettext_lazy("when"), ordering="created_at")
     def when(self, obj):
         if obj.last_report_at is None:
-            return local(obj.created_at)
-        last = _("last report %(when)s") % {"when": local(obj.last_report_at)}
-        return format_html("{}<br>{}", local(obj.created_at), last)
+            return beijing_text(obj.created_at)
+        last = _("last report %(when)s") % {"when": beijing_text(obj.last_report_at)}
+        return format_html("{}<br>{}", beijing_text(obj.created_at), last)
 
     def changelist_view(self, request, extra_context=None):
         title = {"title": _("Moderation queue: most-reported first, then newest")}
@@ -259,7 +234,8 @@ class ModerationQueueAdmin(ModeratorsOnly, admin.ModelAdmin):
         try:
             moderation_decide(post=post, actor=request.user, action=action, reason=reason)
         except (ValidationError, PermissionDenied) as error:
-            self.message_user(request, error_text(error), messages.ERROR)
+            refusal = refusal_text(error, fallback=_("You may not moderate posts."))
+            self.message_user(request, refusal, messages.ERROR)
             return None
         message = _("Decision recorded for post #%(id)s: %(action)s.")
         message %= {"id": post.pk, "action": Action(action).label}
@@ -296,7 +272,7 @@ class RecordAdmin(ModeratorsOnly, admin.ModelAdmin):
 
     @admin.display(description=gettext_lazy("at"), ordering="created_at")
     def at(self, obj):
-        return local(obj.created_at)
+        return beijing_text(obj.created_at)
 
 
 @admin.register(DuplicateFlag)

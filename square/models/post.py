@@ -5,6 +5,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from square.project.beijing_time import beijing_text
+
 BODY_MAX = 5000
 
 
@@ -127,7 +129,7 @@ class PostRevision(models.Model):
         ordering = ["-written_at", "-id"]
 
     def __str__(self) -> str:
-        return f"{self.post_id} @ {self.written_at:%Y-%m-%d %H:%M}"
+        return f"{self.post_id} @ {beijing_text(self.written_at)}"
 
 
 class PostImage(models.Model):

@@ -12,6 +12,7 @@ from django.utils.translation import ngettext, pgettext
 
 from square import notifications, text
 from square.addresses import page_address
+from square.project.beijing_time import DAY, FORMATS, beijing_text
 from square.text import Kind
 
 register = template.Library()
@@ -73,8 +74,7 @@ def relative_time(moment) -> str:
     if delta < timedelta(days=7):
         n = delta.days
         return ngettext("%(n)d day ago", "%(n)d days ago", n) % {"n": n}
-    local = timezone.localtime(moment)
-    return local.strftime("%Y-%m-%d")
+    return beijing_text(moment, DAY, zone=False)
 
 
 @register.simple_tag
@@ -82,10 +82,16 @@ def when(moment, relative: bool = True):
     """A <time> in UTC+8: relative on cards, the full local time (zone named) on hover."""
     if moment is None:
         return ""
-    local = timezone.localtime(moment)
-    full = f"{local:%Y-%m-%d %H:%M} (UTC+8)"
+    full = beijing_text(moment)
     shown = relative_time(moment) if relative else full
     return format_html('<time datetime="{}" title="{}">{}</time>', moment.isoformat(), full, shown)
+
+
+@register.filter
+def beijing(moment, precision: str = "minutes") -> str:
+    """{{ moment|beijing:"seconds" }}: the time in UTC+8 for a sentence that names the
+    zone itself ("minutes", "seconds" or "day"; `square.project.beijing_time`)."""
+    return beijing_text(moment, FORMATS[precision], zone=False)
 
 
 @register.inclusion_tag("square/avatar.html")

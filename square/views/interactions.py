@@ -18,7 +18,9 @@ from square import selectors
 from square.forms import CommentForm, RepostForm
 from square.models import Comment, Post, User
 from square.project.middleware import wants_json
+from square.project.not_found import found_or_404
 from square.project.ratelimit import rate_limited
+from square.project.refusals import refusal_text
 from square.services.comments import comment_create, comment_delete
 from square.services.interactions import follow_create, follow_delete, like_create, like_delete
 from square.services.posts import repost_create
@@ -41,11 +43,6 @@ def _refuse(request, message: str, fallback: str, status: int = 400):
     return _back(request, fallback)
 
 
-def _said(exc: ValidationError | PermissionDenied) -> str:
-    """A refusal's sentence: PermissionDenied carries one, not a `messages` list."""
-    return " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
-
-
 def _toggle(request, *, do, undo, state, fallback: str):
     """The like and follow buttons: `undo=1` undoes, anything else does. The script gets
     the new `state()` as JSON, a plain form post is sent back where it came from."""
@@ -55,7 +52,7 @@ def _toggle(request, *, do, undo, state, fallback: str):
         else:
             do()
     except (ValidationError, PermissionDenied) as exc:
-        return _refuse(request, _said(exc), fallback)
+        return _refuse(request, refusal_text(exc), fallback)
     if wants_json(request):
         return JsonResponse(state())
     return _back(request, fallback)
@@ -104,9 +101,7 @@ def follow(request, username: str):
 @require_http_methods(["GET", "POST"])
 @rate_limited("post")
 def repost(request, pk: int):
-    post = selectors.post_visible_to(pk=pk, viewer=request.user)
-    if post is None:
-        return render(request, "404.html", status=404)
+    post = found_or_404(selectors.post_visible_to(pk=pk, viewer=request.user))
     refusal = write_refusal(request.user)
     if refusal:  # banned: say why on the post instead of a form that cannot save
         messages.error(request, refusal)
@@ -148,7 +143,7 @@ def comment(request, pk: int):
             author=request.user, post=post, body=form.cleaned_data["body"], parent=parent
         )
     except (ValidationError, PermissionDenied) as exc:
-        return _refuse(request, _said(exc), fallback)
+        return _refuse(request, refusal_text(exc), fallback)
     messages.success(request, _("Comment posted."))
     page_size = settings.SQUARE_COMMENTS_PAGE_SIZE
     return redirect(selectors.comment_location(comment=made, page_size=page_size))

@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -19,7 +18,9 @@ from django.views.decorators.http import require_http_methods
 from square import selectors
 from square.forms import AppealForm, ReportForm
 from square.models import Appeal, DuplicateFlag, Post, Report
+from square.project.not_found import found_or_404
 from square.project.ratelimit import rate_limited
+from square.project.refusals import refusal_text
 from square.selectors.integrity import Findings, integrity_state
 from square.services.accounts import author_may_write
 from square.services.moderation import ALREADY_APPEALED, appeal_create, report_create
@@ -119,19 +120,12 @@ def detail_context(request, post: Post, target: Post) -> dict:
 # --- reports ------------------------------------------------------------------------------
 
 
-def _visible_or_404(request, pk: int) -> Post:
-    post = selectors.post_visible_to(pk=pk, viewer=request.user)
-    if post is None:
-        raise Http404
-    return post
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 @rate_limited("report")
 def report(request, pk: int):
     """Report a post once: what is wrong, the original's link for plagiarism, a note."""
-    post = _visible_or_404(request, pk)
+    post = found_or_404(selectors.post_visible_to(pk=pk, viewer=request.user))
     if post.is_plain_repost:  # a plain repost has no text of its own: report the original
         return redirect("post_report", pk=post.repost_of_id)
     if refusal := write_refusal(request.user):  # banned: their appeal is their channel
@@ -153,7 +147,7 @@ def report(request, pk: int):
                 )
             except ValidationError as exc:
                 if not hasattr(exc, "error_dict"):  # already reported: nothing to fix here
-                    messages.error(request, " ".join(exc.messages))
+                    messages.error(request, refusal_text(exc))
                     return redirect(post)
                 form_errors(form, exc, "original")
             else:
@@ -179,7 +173,7 @@ def _integrity_url(post: Post) -> str:
 def appeal(request, pk: int):
     """The author's one appeal. The post page shows the form; this page shows it again
     with its errors (and works on its own without the post page)."""
-    post = _visible_or_404(request, pk)
+    post = found_or_404(selectors.post_visible_to(pk=pk, viewer=request.user))
     if post.author_id != request.user.pk:
         messages.error(request, _("Only the author can appeal."))
         return redirect(post)
@@ -190,7 +184,7 @@ def appeal(request, pk: int):
                 appeal_create(author=request.user, post=post, text=form.cleaned_data["text"])
             except (ValidationError, PermissionDenied) as exc:
                 if not hasattr(exc, "error_dict"):  # appealed already, or nothing to appeal
-                    messages.error(request, " ".join(_messages_of(exc)))
+                    messages.error(request, refusal_text(exc))
                     return redirect(_integrity_url(post))
                 form_errors(form, exc, "text")
             else:
@@ -206,7 +200,3 @@ def appeal(request, pk: int):
             return redirect(post)
         form = AppealForm()
     return render(request, "square/appeal.html", {"form": form, "post": post})
-
-
-def _messages_of(exc: Exception) -> list[str]:
-    return exc.messages if isinstance(exc, ValidationError) else [str(exc)]

@@ -5,7 +5,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -15,7 +14,9 @@ from square.forms import CommentForm, PostEditForm, PostForm
 from square.models import Comment, Post
 from square.pagination import keyset_page
 from square.project import hooks
+from square.project.not_found import found_or_404
 from square.project.ratelimit import rate_limited
+from square.project.refusals import refusal_text
 from square.services.posts import post_create, post_delete, post_edit
 from square.views.common import form_errors, next_url
 from square.views.moderation import detail_context, write_refusal
@@ -39,7 +40,7 @@ def compose(request):
             except ValidationError as exc:
                 form_errors(form, exc)
             except PermissionDenied as exc:
-                refusal = str(exc)
+                refusal = refusal_text(exc)
             else:
                 messages.success(request, _("Posted."))
                 return redirect(post)
@@ -52,13 +53,6 @@ def compose(request):
     return render(request, "square/compose.html", context)
 
 
-def _visible_or_404(request, pk: int) -> Post:
-    post = selectors.post_visible_to(pk=pk, viewer=request.user)
-    if post is None:
-        raise Http404
-    return post
-
-
 def _oldest_first(request, qs):
     """One page of comments or replies, in the order they were written."""
     size = settings.SQUARE_COMMENTS_PAGE_SIZE
@@ -69,7 +63,7 @@ def _oldest_first(request, qs):
 def detail(request, pk: int):
     """A post with its comments (oldest first, 50 a page, each with its first replies)
     and the people who reposted it."""
-    post = _visible_or_404(request, pk)
+    post = found_or_404(selectors.post_visible_to(pk=pk, viewer=request.user))
     target = post.repost_of if post.is_plain_repost else post  # what people comment on
     comments = _oldest_first(request, selectors.post_comments(post=target))
     context = {
@@ -90,7 +84,7 @@ def detail(request, pk: int):
 def thread(request, pk: int):
     """Every reply to one comment (the post page shows only the first few)."""
     top = get_object_or_404(Comment.objects.select_related("author", "post"), pk=pk)
-    post = _visible_or_404(request, top.post_id)
+    post = found_or_404(selectors.post_visible_to(pk=top.post_id, viewer=request.user))
     replies = _oldest_first(request, selectors.comment_thread(comment=top))
     context = {
         "post": post,
@@ -107,7 +101,7 @@ def history(request, pk: int):
     """A post's earlier texts, newest first, a page at a time. Page numbers, not a
     cursor: a post keeps few revisions (`services.revisions`), and readers go both ways.
     A page number that is not one shows the first or the last page."""
-    post = _visible_or_404(request, pk)
+    post = found_or_404(selectors.post_visible_to(pk=pk, viewer=request.user))
     pages = Paginator(post.revisions.all(), settings.SQUARE_HISTORY_PAGE_SIZE)
     page = pages.get_page(request.GET.get("page"))
     kept = settings.SQUARE_REVISIONS_KEPT
@@ -132,7 +126,7 @@ def edit(request, pk: int):
             except ValidationError as exc:
                 form_errors(form, exc)
             except PermissionDenied as exc:
-                messages.error(request, str(exc))
+                messages.error(request, refusal_text(exc))
                 return redirect(post)
             else:
                 messages.success(request, _("Your changes are saved."))

@@ -4,9 +4,10 @@ Close button does (the same service; the audit log records the command line)."""
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from campaigns.admin.operations import error_text, local
 from campaigns.models import Campaign
 from campaigns.services import campaign_close
+from square.project.beijing_time import SECONDS, beijing_text
+from square.project.refusals import refusal_text
 
 
 def campaign_for(slug: str) -> Campaign:
@@ -21,7 +22,7 @@ def run(service, **kwargs):
     try:
         return service(actor=None, **kwargs)
     except (ValidationError, PermissionDenied) as error:
-        raise CommandError(error_text(error)) from error
+        raise CommandError(refusal_text(error)) from error
 
 
 class Command(BaseCommand):
@@ -33,13 +34,19 @@ class Command(BaseCommand):
     def handle(self, *args, slug, **options):
         campaign = campaign_for(slug)
         if campaign.closed_at is not None and campaign.status != Campaign.Status.SCHEDULED:
-            self.stdout.write(f"Already closed at {local(campaign.closed_at)}: nothing changed.")
+            self.stdout.write(
+                f"Already closed at {beijing_text(campaign.closed_at, SECONDS)}: nothing changed."
+            )
             return
         campaign = run(campaign_close, campaign=campaign)
         self.stdout.write(
-            self.style.SUCCESS(f"Closed {campaign.slug} at {local(campaign.closed_at)}.")
+            self.style.SUCCESS(
+                f"Closed {campaign.slug} at {beijing_text(campaign.closed_at, SECONDS)}."
+            )
         )
         for snapshot in campaign.snapshots.order_by("kind"):
             self.stdout.write(f"  {snapshot.kind}: {snapshot.size} (SHA-256 {snapshot.digest})")
         self.stdout.write(f"Entropy source: {campaign.entropy_source_text}")
-        self.stdout.write(f"The entropy exists after {local(campaign.entropy_not_before)}.")
+        self.stdout.write(
+            f"The entropy exists after {beijing_text(campaign.entropy_not_before, SECONDS)}."
+        )

@@ -3,10 +3,10 @@ campaign, as the admin's draw page does (the same service)."""
 
 from django.core.management.base import BaseCommand
 
-from campaigns.admin.operations import local
 from campaigns.management.commands.campaign_close import campaign_for, run
 from campaigns.models import Award, Campaign
 from campaigns.services import draw_run
+from square.project.beijing_time import SECONDS, beijing_text
 
 
 class Command(BaseCommand):
@@ -21,9 +21,9 @@ class Command(BaseCommand):
     def handle(self, *args, slug, entropy, **options):
         campaign = campaign_for(slug)
         if campaign.status in (Campaign.Status.DRAWN, Campaign.Status.PUBLISHED):
+            when = beijing_text(campaign.drawn_at, SECONDS)
             self.stdout.write(
-                f"Already drawn at {local(campaign.drawn_at)} with entropy {campaign.entropy}: "
-                "no winner changed."
+                f"Already drawn at {when} with entropy {campaign.entropy}: no winner changed."
             )
             return
         self.stderr.write(
@@ -32,7 +32,7 @@ class Command(BaseCommand):
         campaign = run(draw_run, campaign=campaign, entropy=entropy)
         self.stdout.write(
             self.style.SUCCESS(
-                f"Drawn {campaign.slug} at {local(campaign.drawn_at)} "
+                f"Drawn {campaign.slug} at {beijing_text(campaign.drawn_at, SECONDS)} "
                 f"with entropy {campaign.entropy}."
             )
         )

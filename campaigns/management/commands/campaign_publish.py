@@ -3,10 +3,10 @@ the winners, as the admin's publish page does (the same service)."""
 
 from django.core.management.base import BaseCommand
 
-from campaigns.admin.operations import local
 from campaigns.management.commands.campaign_close import campaign_for, run
 from campaigns.models import Award, Campaign
 from campaigns.services import results_publish
+from square.project.beijing_time import SECONDS, beijing_text
 
 
 class Command(BaseCommand):
@@ -18,7 +18,9 @@ class Command(BaseCommand):
     def handle(self, *args, slug, **options):
         campaign = campaign_for(slug)
         if campaign.status == Campaign.Status.PUBLISHED:
-            self.stdout.write(f"Already published at {local(campaign.published_at)}.")
+            self.stdout.write(
+                f"Already published at {beijing_text(campaign.published_at, SECONDS)}."
+            )
             return
         campaign = run(results_publish, campaign=campaign)
         winners = (
@@ -28,7 +30,7 @@ class Command(BaseCommand):
         )
         self.stdout.write(
             self.style.SUCCESS(
-                f"Published {campaign.slug} at {local(campaign.published_at)}; "
+                f"Published {campaign.slug} at {beijing_text(campaign.published_at, SECONDS)}; "
                 f"{winners} winners told."
             )
         )
