@@ -1,16 +1,13 @@
 """The campaign dashboard in the admin: live figures, the top of the ranking, what the
-prizes cost so far, and valid posts and new participants per day as an SVG chart.
+prizes cost so far, and valid posts and new participants per day as an SVG chart
+(`campaigns.dashboard_chart`).
 
 Everything is counted by the database, in a fixed number of queries whatever the number
 of entries (one aggregate for the figures, two grouped queries for the days, one for the
 ranking, one for its people, two for the tiers and prizes). Nothing is cached: staff see
 the state of the rows right now, not the site's minute-old figures.
-
-The chart is drawn here as SVG markup with presentation attributes only: the site's
-Content Security Policy allows no inline script or style, and no library is needed.
 """
 
-import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -19,16 +16,15 @@ from decimal import Decimal
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import TruncDate
 from django.utils import timezone
-from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import gettext as _
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy
 
 from campaigns import rules
+from campaigns.dashboard_chart import Day, chart_svg
 from campaigns.models import Campaign, Entry, Prize, RewardTier
 from campaigns.selectors.ranking import Standing, ranking_compute
 from square.models import User
-from square.project.beijing_time import BEIJING, MONTH_DAY, beijing_text, in_beijing
+from square.project.beijing_time import BEIJING, in_beijing
 
 # Campaign days are Beijing days, as the rules and the site say (UTC+8 all year).
 TOP = 10
@@ -100,14 +96,6 @@ def figures(campaign: Campaign) -> Figures:
 # --- per day ----------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Day:
-    day: date
-    posts: int  # valid entries posted that day
-    new_participants: int  # people whose first valid entry was posted that day
-    counted: bool  # False for days still to come
-
-
 def window_days(campaign: Campaign) -> tuple[date, date]:
     """The first and last Beijing day of the campaign's window."""
     first = in_beijing(campaign.starts_at).date()
@@ -139,166 +127,6 @@ def per_day(campaign: Campaign, *, now: datetime | None = None) -> list[Day]:
         Day(d, posts.get(d, 0), firsts.get(d, 0), d <= today)
         for d in (first + timedelta(days=i) for i in range((last - first).days + 1))
     ]
-
-
-# --- the chart --------------------------------------------------------------------------
-
-WIDTH, HEIGHT = 760, 300
-LEFT, RIGHT, TOP_MARGIN, BOTTOM = 52, 20, 44, 56
-POSTS_COLOUR = "#417690"  # the admin's blue
-NEW_COLOUR = "#d9822b"
-LABEL_WIDTH = 40  # room for one "MM-DD" label at font size 11
-
-
-def _labelled(n: int, plot_w: float) -> list[int]:
-    """Which of `n` days get a label so that labels never overlap."""
-    if n <= 1:
-        return list(range(n))
-    per_day = plot_w / (n - 1)
-    step = max(1, math.ceil(LABEL_WIDTH / per_day))
-    picked = list(range(0, n, step))
-    if picked[-1] != n - 1 and (n - 1 - picked[-1]) * per_day >= LABEL_WIDTH:
-        picked.append(n - 1)
-    return picked
-
-
-def _num(value: float) -> str:
-    return f"{value:.1f}".removesuffix(".0")
-
-
-def chart_svg(days: list[Day]) -> SafeString:
-    """Valid posts and new participants per day as an inline SVG: two polylines with a
-    dot per day (hover for the figures), the days along the bottom, 0 and the highest
-    value on the left, and a legend. No script, no style attribute."""
-    plot_w = WIDTH - LEFT - RIGHT
-    plot_h = HEIGHT - TOP_MARGIN - BOTTOM
-    bottom = TOP_MARGIN + plot_h
-    counted = [d for d in days if d.counted]
-    max_posts = max((d.posts for d in counted), default=0)
-    max_new = max((d.new_participants for d in counted), default=0)
-    top_value = max(max_posts, max_new, 1)
-
-    def x(i: int) -> float:
-        return LEFT + (plot_w / 2 if len(days) == 1 else i * plot_w / (len(days) - 1))
-
-    def y(value: int) -> float:
-        return bottom - value * plot_h / top_value
-
-    title = _("Valid posts and new participants per day (UTC+8)")
-    if days:
-        desc = _(
-            "From %(first)s to %(last)s; at most %(posts)d valid posts and %(new)d new "
-            "participants in one day."
-        ) % {
-            "first": days[0].day.isoformat(),
-            "last": days[-1].day.isoformat(),
-            "posts": max_posts,
-            "new": max_new,
-        }
-    else:
-        desc = ""
-    parts = [
-        format_html(
-            '<svg xmlns="http://www.w3.org/2000/svg" class="campaign-chart" role="img" '
-            'viewBox="0 0 {w} {h}" width="{w}" height="{h}" '
-            'aria-labelledby="campaign-chart-title campaign-chart-desc" '
-            'font-family="sans-serif" font-size="11" fill="currentColor">'
-            '<title id="campaign-chart-title">{title}</title>'
-            '<desc id="campaign-chart-desc">{desc}</desc>',
-            w=WIDTH,
-            h=HEIGHT,
-            title=title,
-            desc=desc,
-        )
-    ]
-    # Axes, the zero line and the highest value with a dashed guide.
-    parts.append(
-        format_html(
-            '<g class="axes" stroke="currentColor" stroke-width="1" fill="none">'
-            '<line x1="{l}" y1="{t}" x2="{l}" y2="{b}"/>'
-            '<line x1="{l}" y1="{b}" x2="{r}" y2="{b}"/>'
-            '<line x1="{l}" y1="{t}" x2="{r}" y2="{t}" stroke-dasharray="4 4" '
-            'stroke-opacity="0.4"/></g>'
-            '<text x="{lx}" y="{by}" text-anchor="end">0</text>'
-            '<text x="{lx}" y="{ty}" text-anchor="end">{top}</text>',
-            l=LEFT,
-            r=LEFT + plot_w,
-            t=TOP_MARGIN,
-            b=bottom,
-            lx=LEFT - 6,
-            by=bottom + 4,
-            ty=TOP_MARGIN + 4,
-            top=top_value if counted else 0,
-        )
-    )
-    # Day labels: every day when they fit, else every `step`-th day, and the last day.
-    for i in _labelled(len(days), plot_w):
-        parts.append(
-            format_html(
-                '<line x1="{x}" y1="{b}" x2="{x}" y2="{b2}" stroke="currentColor"/>'
-                '<text x="{x}" y="{ty}" text-anchor="middle">{label}</text>',
-                x=_num(x(i)),
-                b=bottom,
-                b2=bottom + 4,
-                ty=bottom + 18,
-                label=beijing_text(days[i].day, MONTH_DAY, zone=False),
-            )
-        )
-    parts.append(
-        format_html(
-            '<text x="{x}" y="{y}" text-anchor="middle">{label}</text>',
-            x=LEFT + plot_w / 2,
-            y=HEIGHT - 10,
-            label=_("Day (UTC+8)"),
-        )
-    )
-    # The two series.
-    series = (
-        ("posts", POSTS_COLOUR, _("valid posts"), lambda d: d.posts),
-        ("new", NEW_COLOUR, _("new participants"), lambda d: d.new_participants),
-    )
-    for name, colour, label, value in series:
-        points = [(x(i), y(value(d)), d, value(d)) for i, d in enumerate(days) if d.counted]
-        if not points:
-            continue
-        parts.append(
-            format_html(
-                '<polyline class="series-{}" points="{}" fill="none" stroke="{}" '
-                'stroke-width="2" stroke-linejoin="round"/>',
-                name,
-                " ".join(f"{_num(px)},{_num(py)}" for px, py, _d, _v in points),
-                colour,
-            )
-        )
-        parts.append(
-            format_html_join(
-                "",
-                '<circle cx="{}" cy="{}" r="3" fill="{}"><title>{}: {} {}</title></circle>',
-                (
-                    (_num(px), _num(py), colour, d.day.isoformat(), v, label)
-                    for px, py, d, v in points
-                ),
-            )
-        )
-    # The legend, above the plot.
-    legend = (
-        (POSTS_COLOUR, _("Valid posts (at most %(n)d a day)") % {"n": max_posts}),
-        (NEW_COLOUR, _("New participants (at most %(n)d a day)") % {"n": max_new}),
-    )
-    for i, (colour, label) in enumerate(legend):
-        left = LEFT + i * 300
-        parts.append(
-            format_html(
-                '<rect x="{}" y="14" width="12" height="12" fill="{}"/>'
-                '<text x="{}" y="24">{}</text>',
-                left,
-                colour,
-                left + 18,
-                label,
-            )
-        )
-    parts.append(mark_safe("</svg>"))
-    return mark_safe("".join(parts))
 
 
 # --- ranking and liability --------------------------------------------------------------

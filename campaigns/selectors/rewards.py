@@ -112,16 +112,10 @@ def _score():
     return F("post__like_count") + F("post__comment_count") + F("post__repost_count")
 
 
-def _with_pick(qs: QuerySet, now) -> QuerySet:
-    """Annotate entries with what `PICK` needs: their score, whether their author holds
-    an active featured_posts item of that campaign (`pick_winner`), and how many of the
-    author's valid entries there rank above them (`pick_better`)."""
-    winner = active_items(now).filter(
-        prize__kind=Prize.Kind.FEATURED_POSTS,
-        award__user_id=OuterRef("author_id"),
-        award__tier__campaign_id=OuterRef("campaign_id"),
-    )
-    better = (
+def _better_than_outer():
+    """How many of the outer entry's author's valid entries in its campaign rank above
+    it (higher score, then newer, then higher post id): a subquery on `pick_score`."""
+    return (
         Entry.objects.filter(
             campaign_id=OuterRef("campaign_id"),
             author_id=OuterRef("author_id"),
@@ -143,10 +137,21 @@ def _with_pick(qs: QuerySet, now) -> QuerySet:
         .annotate(n=Count("pk"))
         .values("n")
     )
+
+
+def _with_pick(qs: QuerySet, now) -> QuerySet:
+    """Annotate entries with what `PICK` needs: their score, whether their author holds
+    an active featured_posts item of that campaign (`pick_winner`), and how many of the
+    author's valid entries there rank above them (`pick_better`)."""
+    winner = active_items(now).filter(
+        prize__kind=Prize.Kind.FEATURED_POSTS,
+        award__user_id=OuterRef("author_id"),
+        award__tier__campaign_id=OuterRef("campaign_id"),
+    )
     # `pick_better` is counted only for winners' entries: the database skips the
     # subquery in the other branch, and while nobody holds a featured slot (the whole
     # live campaign) a card's badge would otherwise rank all of its author's entries.
-    better_count = Coalesce(Subquery(better, output_field=IntegerField()), Value(0))
+    better_count = Coalesce(Subquery(_better_than_outer(), output_field=IntegerField()), Value(0))
     return qs.annotate(
         pick_score=_score(),
         pick_at=F("post__created_at"),
