@@ -8,10 +8,10 @@ import platform
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from bench.pages import Page
 from bench.wrk import LoadResult
+from square.project.beijing_time import BEIJING, beijing_text
 
 RUNS_MARKER = "<!-- runs: `make bench` adds each new run right below this line -->"
 MAX_QUERIES, MAX_P99_MS, MIN_RATIO, MAX_DEEP = 8, 100.0, 0.5, 1.5
@@ -37,7 +37,7 @@ class Report:
     soak_connections: int = 0
     work: dict = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
-    started: datetime = field(default_factory=lambda: datetime.now(ZoneInfo("Asia/Shanghai")))
+    started: datetime = field(default_factory=lambda: datetime.now(BEIJING))
     # Other processes on the machine compete for its cores: recorded, not controlled.
     load_start: float = field(default_factory=lambda: os.getloadavg()[0])
 
@@ -142,9 +142,8 @@ def generation_rows(report: Report) -> list[str]:
 
 def render(report: Report, target_rows: list[str]) -> str:
     """The run's Markdown section."""
-    when = report.started.strftime("%Y-%m-%d %H:%M")
     lines = [
-        f"## {when} (UTC+8) · preset {report.preset} · {report.database}",
+        f"## {beijing_text(report.started)} · preset {report.preset} · {report.database}",
         "",
         f"- Machine: {machine()}; 1-minute load average {report.load_start:.2f} at the "
         f"start, {os.getloadavg()[0]:.2f} at the end",
