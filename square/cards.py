@@ -4,7 +4,7 @@ A card is most of a feed page's cost, and almost all of it is the same for every
 viewer: the text, images, author, counters and relative time. What differs is small
 and known before rendering: whether the viewer is signed in, liked the post, wrote it
 (the author sees a badge's detail), which badges it carries, the language, and the
-New Voices mark. The cache key is all of that (`_state`), so a card is re-rendered
+New Voices mark. The cache key is all of that (`_card_key`), so a card is re-rendered
 when something it shows has changed, and never needs to be forgotten. Two changes do
 not reach the key, as with the card fragments before: thumbnails made anew by
 `post_thumbnails_rebuild` and the new name of a mentioned member show once the copy
@@ -34,7 +34,7 @@ HERE_SLOT = "\x00here\x00"
 TIMEOUT = 3600
 
 
-def _shown(post) -> tuple:
+def _post_state(post) -> tuple:
     """Everything a card shows of one post (the card's post, or the original it quotes
     or reposts): content version, counters, author (badge too) and relative time. Images and
     mentions are set with the text and change with `edited_at`; they are fetched only
@@ -48,12 +48,12 @@ def _shown(post) -> tuple:
     )  # fmt: skip
 
 
-def _state(post, *, viewer, liked_ids: set, badges: dict, mark_new: bool) -> str:
+def _card_key(post, *, viewer, liked_ids: set, badges: dict, mark_new: bool) -> str:
     """The cache key of one card as this viewer sees it."""
     posts = [post] if post.repost_of is None else [post, post.repost_of]
     per_post = [
         (
-            _shown(p),
+            _post_state(p),
             p.pk in liked_ids,
             viewer.is_authenticated and viewer.pk == p.author_id,
             tuple((str(b.text), str(b.url), b.ok, str(b.detail)) for b in badges.get(p.pk, ())),
@@ -71,7 +71,7 @@ def cards_render(*, request, posts, liked_ids: set, badges: dict, extra: dict) -
     viewer = request.user
     mark_new = bool(extra.get("mark_new"))
     keys = [
-        _state(p, viewer=viewer, liked_ids=liked_ids, badges=badges, mark_new=mark_new)
+        _card_key(p, viewer=viewer, liked_ids=liked_ids, badges=badges, mark_new=mark_new)
         for p in posts
     ]
     store = caches["template_fragments"]

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext_lazy
 
 from square.models import Notification
 
@@ -69,71 +69,63 @@ def _actor_url(notice: Notification) -> str:
     return reverse("profile", kwargs={"username": notice.actor.username})
 
 
-# Each text is a literal so that makemessages finds it; "{n} others" is the group size.
-def _like(g: NoticeGroup) -> str:
-    if not g.others:
-        return _say(_("<b>{actor}</b> liked your post"), g)
-    return _say(
-        ngettext(
+def _describer(alone, with_others):
+    """A describer for one row of SQUARE_KINDS: kinds without a plural text say what
+    the latest actor did whatever the group's size."""
+
+    def describe(group: NoticeGroup) -> str:
+        if with_others is None or not group.others:
+            return _say(str(alone), group)
+        # `% {"n": …}` makes the lazy plural pick its form for that count
+        return _say(with_others % {"n": group.others}, group)
+
+    return describe
+
+
+# kind: (what one person did, what several did — or None when a notice is never grouped
+# that way —, where it leads). Each text is a literal so that makemessages finds it;
+# "{n} others" is the group size.
+SQUARE_KINDS = {
+    "like": (
+        gettext_lazy("<b>{actor}</b> liked your post"),
+        ngettext_lazy(
             "<b>{actor}</b> and {n} other liked your post",
             "<b>{actor}</b> and {n} others liked your post",
-            g.others,
+            "n",
         ),
-        g,
-    )
-
-
-def _comment(g: NoticeGroup) -> str:
-    if not g.others:
-        return _say(_("<b>{actor}</b> commented on your post"), g)
-    return _say(
-        ngettext(
+        _post_url,
+    ),
+    "comment": (
+        gettext_lazy("<b>{actor}</b> commented on your post"),
+        ngettext_lazy(
             "<b>{actor}</b> and {n} other commented on your post",
             "<b>{actor}</b> and {n} others commented on your post",
-            g.others,
+            "n",
         ),
-        g,
-    )
-
-
-def _repost(g: NoticeGroup) -> str:
-    if not g.others:
-        return _say(_("<b>{actor}</b> reposted your post"), g)
-    return _say(
-        ngettext(
+        _comment_url,
+    ),
+    "repost": (
+        gettext_lazy("<b>{actor}</b> reposted your post"),
+        ngettext_lazy(
             "<b>{actor}</b> and {n} other reposted your post",
             "<b>{actor}</b> and {n} others reposted your post",
-            g.others,
+            "n",
         ),
-        g,
-    )
-
-
-def _follow(g: NoticeGroup) -> str:
-    if not g.others:
-        return _say(_("<b>{actor}</b> followed you"), g)
-    return _say(
-        ngettext(
+        _post_url,
+    ),
+    "follow": (
+        gettext_lazy("<b>{actor}</b> followed you"),
+        ngettext_lazy(
             "<b>{actor}</b> and {n} other followed you",
             "<b>{actor}</b> and {n} others followed you",
-            g.others,
+            "n",
         ),
-        g,
-    )
+        _actor_url,
+    ),
+    "reply": (gettext_lazy("<b>{actor}</b> replied to your comment"), None, _comment_url),
+    "quote": (gettext_lazy("<b>{actor}</b> quoted your post"), None, _post_url),
+    "mention": (gettext_lazy("<b>{actor}</b> mentioned you in a post"), None, _post_url),
+}
 
-
-register("like", describe=_like, url=_post_url)
-register("comment", describe=_comment, url=_comment_url)
-register("repost", describe=_repost, url=_post_url)
-register("follow", describe=_follow, url=_actor_url)
-register(
-    "reply",
-    describe=lambda g: _say(_("<b>{actor}</b> replied to your comment"), g),
-    url=_comment_url,
-)
-register("quote", describe=lambda g: _say(_("<b>{actor}</b> quoted your post"), g), url=_post_url)
-register(
-    "mention",
-    describe=lambda g: _say(_("<b>{actor}</b> mentioned you in a post"), g),
-    url=_post_url,
-)
+for _kind, (_alone, _with_others, _url) in SQUARE_KINDS.items():
+    register(_kind, describe=_describer(_alone, _with_others), url=_url)

@@ -2,8 +2,9 @@
 serving the previous copy.
 
 With `cache.get_or_set(key, compute, 60)` every thread of every app server that finds
-the minute over recomputes at once: at a million posts the trending box took 0.24 s
-and 0.46 s to count, and its expiry showed as the home page's p99. Here a value is
+the minute over recomputes at once, and a value that takes long to count (the trending
+box on a large site) turns each expiry into the page's slowest requests
+(docs/benchmarks.md has the figures). Here a value is
 stored with the time it was computed and kept well past its freshness; the first
 request to find it stale takes a lock (a cache `add`, shared across servers) and
 recomputes, the rest serve the stale copy. A cache that fails (Redis down) is logged

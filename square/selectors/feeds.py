@@ -55,7 +55,7 @@ def cards_prefetch(posts: list[Post]) -> list[Post]:
     return posts
 
 
-def _shown(qs: QuerySet) -> QuerySet:
+def _published_without_dead_reposts(qs: QuerySet) -> QuerySet:
     """Published posts, leaving out plain reposts of posts that are gone."""
     gone = Q(body="", repost_of__isnull=False) & ~Q(repost_of__status=PUBLISHED)
     return qs.filter(status=PUBLISHED).exclude(gone)
@@ -70,7 +70,9 @@ def feed_latest() -> QuerySet:
 def feed_following(*, viewer: User) -> QuerySet:
     """关注 Following: posts and reposts by the people `viewer` follows, and their own."""
     followed = Follow.objects.filter(follower=viewer).values("followee")
-    qs = _shown(Post.objects.filter(Q(author__in=followed) | Q(author=viewer)))
+    qs = _published_without_dead_reposts(
+        Post.objects.filter(Q(author__in=followed) | Q(author=viewer))
+    )
     return posts_for_display(qs.newest_first())
 
 

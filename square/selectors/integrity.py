@@ -1,10 +1,12 @@
-"""Reads for integrity: near-duplicate candidates from the LSH index, and the
-moderation queue with everything a decision needs."""
+"""Reads for integrity: near-duplicate candidates from the LSH index, the moderation
+queue with everything a decision needs, and what the author of a post is told about it."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from django import forms
 from django.db import connection
 from django.db.models import Count, Exists, FilteredRelation, Max, OuterRef, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from square.models import (
     Appeal,
@@ -192,3 +194,59 @@ def integrity_state(*, post_ids) -> dict[int, Findings]:
         for pk, e in found.items()
         if e["flags"] or e["appeal"][0]
     }
+
+
+# --- what the author of a post is told -----------------------------------------------------
+
+
+@dataclass
+class AuthorIntegrity:
+    """What the author of a post is told about it: findings in words, their appeal."""
+
+    notes: list[str] = field(default_factory=list)
+    appeal_status: str | None = None
+    appeal_at: object = None
+    can_appeal: bool = False
+    form: forms.Form | None = None  # the appeal form, when the view offers one
+
+    @property
+    def appeal_text(self) -> str:
+        return {
+            Appeal.Status.OPEN: _("Your appeal was sent: waiting for review by staff."),
+            Appeal.Status.ACCEPTED: _("Staff accepted your appeal."),
+            Appeal.Status.REJECTED: _("Staff rejected your appeal."),
+        }.get(self.appeal_status, "")
+
+    def __bool__(self) -> bool:
+        return bool(self.notes or self.appeal_status)
+
+
+def _flag_note(kind: str, status: str) -> str:
+    if kind == DuplicateFlag.Kind.SELF_REPEAT:
+        return _(
+            "This post repeats one of your earlier posts. It stays up, but in a campaign "
+            "only the earlier one counts."
+        )
+    if status == DuplicateFlag.Status.CONFIRMED:
+        return _("Staff confirmed that this post copies someone else's earlier post.")
+    if kind == DuplicateFlag.Kind.COPY_OF_OTHER:
+        return _(
+            "Flagged as a possible copy of someone else's earlier post — under review by "
+            "staff. Until then it does not count in campaigns."
+        )
+    return _(
+        "Flagged as possibly reworded from someone else's earlier post — under review by "
+        "staff. It still counts in campaigns while they review it."
+    )
+
+
+def author_integrity(post: Post) -> AuthorIntegrity:
+    """The post's findings in words for its author (`integrity_state`, one
+    query), and whether they may appeal (the same rule the appeal service applies)."""
+    found = integrity_state(post_ids=[post.pk]).get(post.pk, Findings())
+    state = AuthorIntegrity(appeal_status=found.appeal_status, appeal_at=found.appeal_at)
+    if post.status == Post.Status.HIDDEN:
+        state.notes.append(_("Hidden by staff: only you and staff can see this post."))
+    state.notes += list(dict.fromkeys(_flag_note(kind, status) for kind, status in found.flags))
+    state.can_appeal = found.appeal_allowed(post.status)
+    return state

@@ -28,6 +28,18 @@ def author_may_write(author: User) -> None:
         raise PermissionDenied(message % {"reason": author.ban_reason or _("no reason given")})
 
 
+def write_refusal(user) -> str:
+    """Why `user` may not post, quote or comment ("" when they may): the service's own
+    sentence, so the notice before the form and the refusal after it say the same."""
+    if not user.is_authenticated:
+        return ""
+    try:
+        author_may_write(user)
+    except PermissionDenied as exc:
+        return str(exc)
+    return ""
+
+
 @transaction.atomic
 def user_create(*, username: str, password: str) -> User:
     """Create a member; usernames are unique regardless of case (mentions rely on it)."""

@@ -17,9 +17,8 @@ from square.login_throttle import client_ip
 from square.models import User
 from square.pagination import keyset_page
 from square.project.ratelimit import RateLimited, rate_limit_hit, rate_limit_undo
-from square.services.accounts import profile_update, user_create
+from square.services.accounts import profile_update, user_create, write_refusal
 from square.views.common import form_errors, next_url, render_feed
-from square.views.moderation import write_refusal
 
 
 def _signup_limited(limit: int) -> str:

@@ -15,7 +15,8 @@ from square.views.common import bad_request, render_feed, render_page
 
 def _trending():
     """The trending box's lists, and a digest of them: the box is rendered once per
-    digest and language in each process (twenty links with plurals took 3 ms)."""
+    digest and language in each process: twenty links with plurals are costly to render
+    on every page, and the lists change once a minute at most."""
     day = selectors.trending_tags(hours=24)
     week = selectors.trending_tags(hours=24 * 7)
     version = hashlib.blake2b(repr((day, week)).encode(), digest_size=16).hexdigest()

@@ -21,11 +21,11 @@ from square.project.middleware import wants_json
 from square.project.not_found import found_or_404
 from square.project.ratelimit import rate_limited
 from square.project.refusals import refusal_text
+from square.services.accounts import write_refusal
 from square.services.comments import comment_create, comment_delete
 from square.services.interactions import follow_create, follow_delete, like_create, like_delete
 from square.services.posts import repost_create
 from square.views.common import form_errors
-from square.views.moderation import write_refusal
 
 
 def _back(request, fallback: str):

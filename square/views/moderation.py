@@ -6,8 +6,6 @@ and post, the original's link, who may appeal) and phrase every refusal; these v
 show the refusal where the person is — on the form, or as a message on the post.
 """
 
-from dataclasses import dataclass, field
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -17,84 +15,14 @@ from django.views.decorators.http import require_http_methods
 
 from square import selectors
 from square.forms import AppealForm, ReportForm
-from square.models import Appeal, DuplicateFlag, Post, Report
+from square.models import Post, Report
 from square.project.not_found import found_or_404
 from square.project.ratelimit import rate_limited
 from square.project.refusals import refusal_text
-from square.selectors.integrity import Findings, integrity_state
-from square.services.accounts import author_may_write
+from square.selectors.integrity import author_integrity
+from square.services.accounts import write_refusal
 from square.services.moderation import ALREADY_APPEALED, appeal_create, report_create
 from square.views.common import form_errors
-
-Kind, Review = DuplicateFlag.Kind, DuplicateFlag.Status
-
-
-def write_refusal(user) -> str:
-    """Why `user` may not post, quote or comment ("" when they may): the service's own
-    sentence, so the notice before the form and the refusal after it say the same."""
-    if not user.is_authenticated:
-        return ""
-    try:
-        author_may_write(user)
-    except PermissionDenied as exc:
-        return str(exc)
-    return ""
-
-
-# --- the author's view of their post ------------------------------------------------------
-
-
-@dataclass
-class Integrity:
-    """What the author of a post is told about it: findings in words, their appeal."""
-
-    notes: list[str] = field(default_factory=list)
-    appeal_status: str | None = None
-    appeal_at: object = None
-    can_appeal: bool = False
-    form: AppealForm | None = None
-
-    @property
-    def appeal_text(self) -> str:
-        return {
-            Appeal.Status.OPEN: _("Your appeal was sent: waiting for review by staff."),
-            Appeal.Status.ACCEPTED: _("Staff accepted your appeal."),
-            Appeal.Status.REJECTED: _("Staff rejected your appeal."),
-        }.get(self.appeal_status, "")
-
-    def __bool__(self) -> bool:
-        return bool(self.notes or self.appeal_status)
-
-
-def _flag_note(kind: str, status: str) -> str:
-    if kind == Kind.SELF_REPEAT:
-        return _(
-            "This post repeats one of your earlier posts. It stays up, but in a campaign "
-            "only the earlier one counts."
-        )
-    if status == Review.CONFIRMED:
-        return _("Staff confirmed that this post copies someone else's earlier post.")
-    if kind == Kind.COPY_OF_OTHER:
-        return _(
-            "Flagged as a possible copy of someone else's earlier post — under review by "
-            "staff. Until then it does not count in campaigns."
-        )
-    return _(
-        "Flagged as possibly reworded from someone else's earlier post — under review by "
-        "staff. It still counts in campaigns while they review it."
-    )
-
-
-def author_integrity(post: Post) -> Integrity:
-    """The post's findings in words for its author (`selectors.integrity_state`, one
-    query), and whether they may appeal (the same rule the appeal service applies)."""
-    found = integrity_state(post_ids=[post.pk]).get(post.pk, Findings())
-    state = Integrity(appeal_status=found.appeal_status, appeal_at=found.appeal_at)
-    if post.status == Post.Status.HIDDEN:
-        state.notes.append(_("Hidden by staff: only you and staff can see this post."))
-    state.notes += list(dict.fromkeys(_flag_note(kind, status) for kind, status in found.flags))
-    state.can_appeal = found.appeal_allowed(post.status)
-    return state
 
 
 def detail_context(request, post: Post, target: Post) -> dict:
@@ -105,8 +33,8 @@ def detail_context(request, post: Post, target: Post) -> dict:
     user = request.user
     signed_in = user.is_authenticated
     integrity = None
-    told = getattr(post, "has_findings", True) or post.status == Post.Status.HIDDEN
-    if signed_in and user.pk == post.author_id and not post.is_plain_repost and told:
+    something_to_tell = getattr(post, "has_findings", True) or post.status == Post.Status.HIDDEN
+    if signed_in and user.pk == post.author_id and not post.is_plain_repost and something_to_tell:
         integrity = author_integrity(post)
         if integrity.can_appeal:
             integrity.form = AppealForm()

@@ -17,9 +17,10 @@ from square.project import hooks
 from square.project.not_found import found_or_404
 from square.project.ratelimit import rate_limited
 from square.project.refusals import refusal_text
+from square.services.accounts import write_refusal
 from square.services.posts import post_create, post_delete, post_edit
 from square.views.common import form_errors, next_url
-from square.views.moderation import detail_context, write_refusal
+from square.views.moderation import detail_context
 
 
 @login_required
