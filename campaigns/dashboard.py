@@ -17,7 +17,6 @@ from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.safestring import SafeString
-from django.utils.translation import gettext_lazy
 
 from campaigns import rules
 from campaigns.dashboard_chart import Day, chart_svg
@@ -28,20 +27,6 @@ from square.project.beijing_time import BEIJING, in_beijing
 
 # Campaign days are Beijing days, as the rules and the site say (UTC+8 all year).
 TOP = 10
-
-# The reason codes this version knows, in the order staff read them, with their names.
-REASON_LABELS = {
-    rules.MISSING_HASHTAG: gettext_lazy("missing hashtag"),
-    rules.TOO_SHORT: gettext_lazy("too short"),
-    rules.LOW_VARIETY: gettext_lazy("too little variety"),
-    rules.OUTSIDE_WINDOW: gettext_lazy("outside the window"),
-    rules.DELETED: gettext_lazy("post deleted"),
-    rules.HIDDEN: gettext_lazy("post hidden by staff"),
-    rules.AUTHOR_INELIGIBLE: gettext_lazy("author ineligible (staff or deactivated)"),
-    rules.DUPLICATE_OF_OTHER: gettext_lazy("copy of someone else's post"),
-    rules.REPEAT_OF_OWN: gettext_lazy("repeat of the author's own post"),
-    rules.AUTHOR_BANNED: gettext_lazy("author banned"),
-}
 
 
 def reason_q(code: str) -> Q:
@@ -82,12 +67,12 @@ def figures(campaign: Campaign) -> Figures:
         "newcomers": Count("author", distinct=True, filter=valid & Q(is_newcomer=True)),
         "invalid": Count("pk", filter=invalid),
     }
-    codes = list(REASON_LABELS)
+    codes = rules.Reason.values
     for i, code in enumerate(codes):
         counts[f"reason_{i}"] = Count("pk", filter=invalid & reason_q(code))
     row = Entry.objects.filter(campaign=campaign).aggregate(**counts)
     by_reason = [
-        ReasonCount(code, str(REASON_LABELS[code]), row[f"reason_{i}"])
+        ReasonCount(code, str(rules.Reason(code).label), row[f"reason_{i}"])
         for i, code in enumerate(codes)
     ]
     return Figures(row["posts"], row["participants"], row["newcomers"], row["invalid"], by_reason)

@@ -48,34 +48,11 @@ def localized(obj, field: str) -> str:
 
 
 def reason_text(code: str, *, entry: Entry | None = None, campaign: Campaign) -> str:
-    """One reason code in words (the only place that says why an entry does not count).
-    Codes this version does not know (added by later steps) are shown as they are."""
-    if code == rules.MISSING_HASHTAG:
-        return _("no #%(tag)s") % {"tag": campaign.hashtag}
-    if code == rules.TOO_SHORT:
-        counted = entry.counted_chars if entry is not None else 0
-        return _("%(counted)s of %(min)s 字") % {"counted": counted, "min": campaign.min_chars}
-    if code == rules.LOW_VARIETY:
-        return _("too many repeated characters")
-    if code == rules.OUTSIDE_WINDOW:
-        if entry is not None and entry.posted_at < campaign.starts_at:
-            return _("posted before the campaign started")
-        return _("posted after the campaign ended")
-    if code == rules.DELETED:
-        return _("deleted")
-    if code == rules.HIDDEN:
-        return _("hidden by staff")
-    if code == rules.AUTHOR_INELIGIBLE:
-        return _("your account cannot take part (staff or deactivated)")
-    if code == rules.DUPLICATE_OF_OTHER:
-        if entry is not None and entry.under_review:
-            return _("it looks like a copy of someone else's earlier post; staff will review it")
-        return _("staff found it copies someone else's earlier post")
-    if code == rules.REPEAT_OF_OWN:
-        return _("it repeats one of your earlier posts, which already counts")
-    if code == rules.AUTHOR_BANNED:
-        return _("your account is banned from the square")
-    return code
+    """One reason code in the member's words (`rules.Reason.member_text`). Codes this
+    version does not know (added by later steps) are shown as they are."""
+    if code not in rules.Reason.values:
+        return code
+    return rules.Reason(code).member_text(campaign=campaign, entry=entry)
 
 
 def reasons_text(entry: Entry, campaign: Campaign) -> list[str]:

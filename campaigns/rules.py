@@ -1,6 +1,8 @@
 """The campaign rules as pure functions: how "30 字" is counted and whether a text
 qualifies, each refusal named by a reason code. No database, no clock: the services
 feed them facts and store the verdicts, and the tests read the shared cases file.
+Each refusal's code, its name for staff and what the member is told are one table,
+`Reason`.
 
 Counting follows Chinese word processors' 字数: each CJK character is one unit, each
 word of other scripts is one unit ("at least 30 words" in English), so an English and
@@ -13,20 +15,80 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
+from django.db.models import TextChoices
+from django.utils.translation import gettext, gettext_lazy
+
 from square import text as square_text
 from square.text import Kind
 
-# Reason codes (stored on entries, explained to people in their own words).
-MISSING_HASHTAG = "missing_hashtag"
-TOO_SHORT = "too_short"
-LOW_VARIETY = "low_variety"
-OUTSIDE_WINDOW = "outside_window"
-DELETED = "deleted"
-HIDDEN = "hidden"
-AUTHOR_INELIGIBLE = "author_ineligible"
-DUPLICATE_OF_OTHER = "duplicate_of_other"
-REPEAT_OF_OWN = "repeat_of_own"
-AUTHOR_BANNED = "author_banned"
+
+class Reason(TextChoices):
+    """Why an entry does not count: the code stored on entries, the name staff read
+    (dashboard, entry list, public exclusions) and, in `member_text`, what the author
+    is told. In the order staff read them."""
+
+    MISSING_HASHTAG = "missing_hashtag", gettext_lazy("missing hashtag")
+    TOO_SHORT = "too_short", gettext_lazy("too short")
+    LOW_VARIETY = "low_variety", gettext_lazy("too little variety")
+    OUTSIDE_WINDOW = "outside_window", gettext_lazy("outside the window")
+    DELETED = "deleted", gettext_lazy("post deleted")
+    HIDDEN = "hidden", gettext_lazy("post hidden by staff")
+    AUTHOR_INELIGIBLE = (
+        "author_ineligible",
+        gettext_lazy("author ineligible (staff or deactivated)"),
+    )
+    DUPLICATE_OF_OTHER = "duplicate_of_other", gettext_lazy("copy of someone else's post")
+    REPEAT_OF_OWN = "repeat_of_own", gettext_lazy("repeat of the author's own post")
+    AUTHOR_BANNED = "author_banned", gettext_lazy("author banned")
+
+    def member_text(self, *, campaign, entry=None) -> str:
+        """What the entry's author is told, in their words: with the campaign's tag and
+        minimum, and for some codes what the entry itself shows (its count, when it
+        was posted, whether staff still review it)."""
+        if self == Reason.MISSING_HASHTAG:
+            return gettext("no #%(tag)s") % {"tag": campaign.hashtag}
+        if self == Reason.TOO_SHORT:
+            counted = entry.counted_chars if entry is not None else 0
+            return gettext("%(counted)s of %(min)s 字") % {
+                "counted": counted,
+                "min": campaign.min_chars,
+            }
+        if self == Reason.OUTSIDE_WINDOW:
+            if entry is not None and entry.posted_at < campaign.starts_at:
+                return gettext("posted before the campaign started")
+            return gettext("posted after the campaign ended")
+        if self == Reason.DUPLICATE_OF_OTHER:
+            if entry is not None and entry.under_review:
+                return gettext(
+                    "it looks like a copy of someone else's earlier post; staff will review it"
+                )
+            return gettext("staff found it copies someone else's earlier post")
+        return str(_MEMBER_TEXT[self])
+
+
+# What the author is told for the codes whose words need no facts.
+_MEMBER_TEXT = {
+    Reason.LOW_VARIETY: gettext_lazy("too many repeated characters"),
+    Reason.DELETED: gettext_lazy("deleted"),
+    Reason.HIDDEN: gettext_lazy("hidden by staff"),
+    Reason.AUTHOR_INELIGIBLE: gettext_lazy("your account cannot take part (staff or deactivated)"),
+    Reason.REPEAT_OF_OWN: gettext_lazy(
+        "it repeats one of your earlier posts, which already counts"
+    ),
+    Reason.AUTHOR_BANNED: gettext_lazy("your account is banned from the square"),
+}
+
+# The codes as the verdicts below write them: plain strings, stored in JSON.
+MISSING_HASHTAG = Reason.MISSING_HASHTAG.value
+TOO_SHORT = Reason.TOO_SHORT.value
+LOW_VARIETY = Reason.LOW_VARIETY.value
+OUTSIDE_WINDOW = Reason.OUTSIDE_WINDOW.value
+DELETED = Reason.DELETED.value
+HIDDEN = Reason.HIDDEN.value
+AUTHOR_INELIGIBLE = Reason.AUTHOR_INELIGIBLE.value
+DUPLICATE_OF_OTHER = Reason.DUPLICATE_OF_OTHER.value
+REPEAT_OF_OWN = Reason.REPEAT_OF_OWN.value
+AUTHOR_BANNED = Reason.AUTHOR_BANNED.value
 
 # An @mention for counting purposes: `@` not right after an ASCII word character,
 # then word characters of any script (wider than square's ASCII usernames on purpose:

@@ -8,8 +8,9 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy
 
 from campaigns.admin.forms import PrizeForm
-from campaigns.dashboard import REASON_LABELS, reason_q
+from campaigns.dashboard import reason_q
 from campaigns.models import Entry, Prize, RewardTier
+from campaigns.rules import Reason
 from square.project.read_only_admin import ReadOnlyAdmin
 from square.templatetags.square import when
 
@@ -50,10 +51,10 @@ class ReasonFilter(admin.SimpleListFilter):
     parameter_name = "reason"
 
     def lookups(self, request, model_admin):
-        return list(REASON_LABELS.items())
+        return Reason.choices
 
     def queryset(self, request, queryset):
-        if self.value() in REASON_LABELS:
+        if self.value() in Reason.values:
             return queryset.filter(reason_q(self.value()))
         return queryset
 
@@ -98,7 +99,8 @@ class EntryAdmin(ReadOnlyAdmin):
 
     @admin.display(description=gettext_lazy("reasons"))
     def reasons_list(self, obj):
-        return "; ".join(str(REASON_LABELS.get(c, c)) for c in obj.reasons or []) or "—"
+        labels = (str(Reason(c).label) if c in Reason.values else c for c in obj.reasons or [])
+        return "; ".join(labels) or "—"
 
     @admin.display(description=gettext_lazy("posted at"), ordering="posted_at")
     def posted(self, obj):

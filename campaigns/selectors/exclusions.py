@@ -29,8 +29,9 @@ from django.core.cache import cache
 from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy
 
-from campaigns.dashboard import REASON_LABELS, reason_q
+from campaigns.dashboard import reason_q
 from campaigns.models import Award, Campaign, Entry
+from campaigns.rules import Reason
 from square.project.caching import cache_get, cache_set_many
 
 OTHER = "other"  # codes this version does not know, and awards revoked by hand
@@ -51,7 +52,7 @@ def pseudonym(campaign: Campaign, user_id: int) -> str:
 
 
 def reason_label(code: str) -> str:
-    return str(REASON_LABELS.get(code, OTHER_LABEL))
+    return str(Reason(code).label) if code in Reason.values else str(OTHER_LABEL)
 
 
 @dataclass(frozen=True)
@@ -146,7 +147,7 @@ class Exclusions:
 def _per_person(campaign: Campaign) -> list[dict]:
     """One row per person with an excluded entry: their excluded and counting entries,
     and how many of the excluded carry each code (one grouped query)."""
-    codes = list(REASON_LABELS)
+    codes = Reason.values
     excluded = Q(valid=False)
     known = reduce(or_, (reason_q(code) for code in codes))
     counts = {
@@ -171,14 +172,14 @@ def revoked_code(reason: str) -> str:
     """The reason code a revoked award's reason starts with ("author_banned: …"); a
     reason written by hand is "other"."""
     code = reason.split(":", 1)[0].strip() if ":" in reason else ""
-    return code if code in REASON_LABELS else OTHER
+    return code if code in Reason.values else OTHER
 
 
 def _revoked_rows(codes: list[str]) -> list[RevokedRow]:
     counts: dict[str, int] = {}
     for code in codes:
         counts[code] = counts.get(code, 0) + 1
-    order = [*REASON_LABELS, OTHER]
+    order = [*Reason.values, OTHER]
     return [RevokedRow(c, reason_label(c), counts[c]) for c in order if c in counts]
 
 
@@ -202,7 +203,7 @@ def exclusions_forget(*, campaign: Campaign) -> None:
 
 def _summary(campaign: Campaign) -> Exclusions:
     """The totals, the counts by reason and every person's row (by pseudonym)."""
-    codes = list(REASON_LABELS)
+    codes = Reason.values
     rows = _per_person(campaign)
     result = Exclusions(
         entries=sum(r["excluded"] for r in rows),
