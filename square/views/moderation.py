@@ -1,5 +1,5 @@
-"""Reporting a post, the author's view of what integrity checks found on their own post
-and their one appeal, and the notice banned accounts see instead of a form.
+"""Reporting a post and the author's one appeal (what the post page itself shows of
+integrity is `square.views.posts._integrity_context`).
 
 Thin views over `square.services.moderation`: the services decide (once per person
 and post, the original's link, who may appeal) and phrase every refusal; these views
@@ -23,27 +23,6 @@ from square.selectors.integrity import author_integrity
 from square.services.accounts import write_refusal
 from square.services.moderation import ALREADY_APPEALED, appeal_create, report_create
 from square.views.common import form_errors
-
-
-def detail_context(request, post: Post, target: Post) -> dict:
-    """What the post page adds for integrity: the report link for others, the author's
-    findings and appeal form (one query, only for the author of a post with findings —
-    `post_visible_to` says whether there are any), and the notice a banned
-    account sees instead of the comment form."""
-    user = request.user
-    signed_in = user.is_authenticated
-    integrity = None
-    something_to_tell = getattr(post, "has_findings", True) or post.status == Post.Status.HIDDEN
-    if signed_in and user.pk == post.author_id and not post.is_plain_repost and something_to_tell:
-        integrity = author_integrity(post)
-        if integrity.can_appeal:
-            integrity.form = AppealForm()
-    return {
-        "write_refusal": write_refusal(user),
-        "can_report": signed_in and user.pk != target.author_id and target.is_published,
-        "integrity": integrity,
-    }
-
 
 # --- reports ------------------------------------------------------------------------------
 

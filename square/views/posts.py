@@ -10,17 +10,37 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from square import selectors
-from square.forms import CommentForm, PostEditForm, PostForm
+from square.forms import AppealForm, CommentForm, PostEditForm, PostForm
 from square.models import Comment, Post
 from square.pagination import keyset_page
 from square.project import hooks
 from square.project.not_found import found_or_404
 from square.project.ratelimit import rate_limited
 from square.project.refusals import refusal_text
+from square.selectors.integrity import author_integrity
 from square.services.accounts import write_refusal
 from square.services.posts import post_create, post_delete, post_edit
 from square.views.common import form_errors, next_url
-from square.views.moderation import detail_context
+
+
+def _integrity_context(request, post: Post, target: Post) -> dict:
+    """What the post page adds for integrity: the report link for others, the author's
+    findings and appeal form (one query, only for the author of a post with findings —
+    `post_visible_to` says whether there are any), and the notice a banned
+    account sees instead of the comment form."""
+    user = request.user
+    signed_in = user.is_authenticated
+    integrity = None
+    something_to_tell = getattr(post, "has_findings", True) or post.status == Post.Status.HIDDEN
+    if signed_in and user.pk == post.author_id and not post.is_plain_repost and something_to_tell:
+        integrity = author_integrity(post)
+        if integrity.can_appeal:
+            integrity.form = AppealForm()
+    return {
+        "write_refusal": write_refusal(user),
+        "can_report": signed_in and user.pk != target.author_id and target.is_published,
+        "integrity": integrity,
+    }
 
 
 @login_required
@@ -76,7 +96,7 @@ def detail(request, pk: int):
         "liked_ids": selectors.liked_post_ids(viewer=request.user, posts=[post]),
         "badges": hooks.card_badges(posts=[post], viewer=request.user),
         "next_url": next_url(request, comments.next_cursor) if comments.has_next else "",
-        **detail_context(request, post, target),
+        **_integrity_context(request, post, target),
     }
     return render(request, "square/post_detail.html", context)
 
