@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from square.models import User
 from square.permissions import CHANGE_USER, staff_may
 from square.project import hooks
+from square.project.refusals import refusal_text
 from square.services import identity
 from square.services.avatars import avatar_set
 
@@ -36,7 +37,7 @@ def write_refusal(user) -> str:
     try:
         author_may_write(user)
     except PermissionDenied as exc:
-        return str(exc)
+        return refusal_text(exc)
     return ""
 
 
