@@ -5,7 +5,7 @@ from django.contrib import admin, messages
 from django.utils.html import format_html
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext_lazy
 
 from square.admin.summary import interactions_summary
 from square.models import Comment, Hashtag, Post, PostImage, PostRevision
@@ -22,6 +22,28 @@ def moderate_each(queryset, service, *, arg: str, staff) -> int:
         before = obj.status
         changed += service(**{arg: obj}, staff=staff).status != before
     return changed
+
+
+def moderation_action(service, *, arg: str, description, done):
+    """An admin action applying `service` (hide or restore) to the selected rows and
+    saying how many changed (`done`: an ngettext_lazy counting "n")."""
+
+    @admin.action(description=description, permissions=["moderate"])
+    def action(model_admin, request, queryset):
+        n = moderate_each(queryset, service, arg=arg, staff=request.user)
+        model_admin.message_user(request, done % {"n": n}, messages.SUCCESS)
+
+    return action
+
+
+class ModeratedAdmin(admin.ModelAdmin):
+    """Posts and comments: hidden and restored by moderators, never deleted."""
+
+    def has_moderate_permission(self, request):
+        return may_moderate(request.user)
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # hide instead: history, counters and threads follow the status
 
 
 class PostImageInline(admin.TabularInline):
@@ -68,7 +90,7 @@ class RepostFilter(admin.SimpleListFilter):
 
 
 @admin.register(Post)
-class PostAdmin(admin.ModelAdmin):
+class PostAdmin(ModeratedAdmin):
     list_display = (
         "id",
         "excerpt",
@@ -101,15 +123,9 @@ class PostAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False  # staff post on the site like everyone else
 
-    def has_delete_permission(self, request, obj=None):
-        return False  # hide instead: history must survive
-
     @admin.display(description=_("text"))
     def excerpt(self, obj):
         return Truncator(obj.body).chars(60)
-
-    def has_moderate_permission(self, request):
-        return may_moderate(request.user)
 
     @admin.display(description=_("kind"))
     def kind(self, obj):
@@ -122,17 +138,18 @@ class PostAdmin(admin.ModelAdmin):
         """Counts with links to the filtered lists, and the latest few of each."""
         return interactions_summary(obj)
 
-    @admin.action(description=_("Hide selected posts"), permissions=["moderate"])
-    def hide(self, request, queryset):
-        n = moderate_each(queryset, post_hide, arg="post", staff=request.user)
-        message = ngettext("%(n)d post hidden.", "%(n)d posts hidden.", n) % {"n": n}
-        self.message_user(request, message, messages.SUCCESS)
-
-    @admin.action(description=_("Restore selected hidden posts"), permissions=["moderate"])
-    def restore(self, request, queryset):
-        n = moderate_each(queryset, post_restore, arg="post", staff=request.user)
-        message = ngettext("%(n)d post restored.", "%(n)d posts restored.", n) % {"n": n}
-        self.message_user(request, message, messages.SUCCESS)
+    hide = moderation_action(
+        post_hide,
+        arg="post",
+        description=_("Hide selected posts"),
+        done=ngettext_lazy("%(n)d post hidden.", "%(n)d posts hidden.", "n"),
+    )
+    restore = moderation_action(
+        post_restore,
+        arg="post",
+        description=_("Restore selected hidden posts"),
+        done=ngettext_lazy("%(n)d post restored.", "%(n)d posts restored.", "n"),
+    )
 
 
 @admin.register(Hashtag)
@@ -165,7 +182,7 @@ class PostRevisionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Comment)
-class CommentAdmin(admin.ModelAdmin):
+class CommentAdmin(ModeratedAdmin):
     list_display = ("id", "excerpt", "author", "post", "parent", "status", "created_at")
     list_display_links = ("id", "excerpt")
     list_filter = ("status", "created_at")
@@ -178,24 +195,19 @@ class CommentAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
-    def has_delete_permission(self, request, obj=None):
-        return False  # hide instead: counters and threads follow the status
-
-    def has_moderate_permission(self, request):
-        return may_moderate(request.user)
-
     @admin.display(description=_("text"))
     def excerpt(self, obj):
         return Truncator(obj.body).chars(60)
 
-    @admin.action(description=_("Hide selected comments"), permissions=["moderate"])
-    def hide(self, request, queryset):
-        n = moderate_each(queryset, comment_hide, arg="comment", staff=request.user)
-        message = ngettext("%(n)d comment hidden.", "%(n)d comments hidden.", n) % {"n": n}
-        self.message_user(request, message, messages.SUCCESS)
-
-    @admin.action(description=_("Restore selected hidden comments"), permissions=["moderate"])
-    def restore(self, request, queryset):
-        n = moderate_each(queryset, comment_restore, arg="comment", staff=request.user)
-        message = ngettext("%(n)d comment restored.", "%(n)d comments restored.", n) % {"n": n}
-        self.message_user(request, message, messages.SUCCESS)
+    hide = moderation_action(
+        comment_hide,
+        arg="comment",
+        description=_("Hide selected comments"),
+        done=ngettext_lazy("%(n)d comment hidden.", "%(n)d comments hidden.", "n"),
+    )
+    restore = moderation_action(
+        comment_restore,
+        arg="comment",
+        description=_("Restore selected hidden comments"),
+        done=ngettext_lazy("%(n)d comment restored.", "%(n)d comments restored.", "n"),
+    )

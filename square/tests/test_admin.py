@@ -95,3 +95,18 @@ def test_non_staff_cannot_hide_comments(client, busy_post, other_user):
     comment.refresh_from_db()
     assert comment.status == "published"
     assert Post.objects.get(pk=busy_post.pk).comment_count == 1
+
+
+def test_hide_and_restore_say_how_many_changed(admin_client, busy_post, english):
+    response = admin_client.post(
+        "/admin/square/post/",
+        {"action": "hide", "_selected_action": [busy_post.pk]},
+        follow=True,
+    )
+    assert "1 post hidden." in [str(m) for m in response.context["messages"]]
+    response = admin_client.post(
+        "/admin/square/post/",
+        {"action": "restore", "_selected_action": [busy_post.pk]},
+        follow=True,
+    )
+    assert "1 post restored." in [str(m) for m in response.context["messages"]]
