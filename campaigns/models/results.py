@@ -8,6 +8,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from campaigns.models.campaign import RewardTier
 from square.project.beijing_time import beijing_text
 
 
@@ -44,6 +45,17 @@ class Snapshot(models.Model):
     @property
     def ids(self) -> list[int]:
         return [int(line) for line in self.body.splitlines() if line]
+
+
+# Which frozen list each kind of tier draws or reads its winners from, and which kinds
+# are drawn (the others follow their list's order). Read by the draw and the results page.
+TIER_LIST = {
+    RewardTier.Kind.LUCKY_POST_DRAW: Snapshot.Kind.LUCKY_TICKETS,
+    RewardTier.Kind.PARTICIPANT_DRAW: Snapshot.Kind.PARTICIPANT_TICKETS,
+    RewardTier.Kind.LEADERBOARD: Snapshot.Kind.RANKING,
+    RewardTier.Kind.NEWCOMER: Snapshot.Kind.NEWCOMERS,
+}
+DRAWN_KINDS = {RewardTier.Kind.LUCKY_POST_DRAW, RewardTier.Kind.PARTICIPANT_DRAW}
 
 
 class TierDraw(models.Model):

@@ -19,8 +19,8 @@ from django.urls import reverse
 
 from campaigns import draw
 from campaigns.models import Award, Campaign, RewardTier, Snapshot, TierDraw
+from campaigns.models.results import DRAWN_KINDS, TIER_LIST
 from campaigns.selectors.exclusions import revoked_code
-from campaigns.services.draws import DRAWN_KINDS, TIER_LIST
 from square.permissions import staff_may
 
 AWARDS_PERMISSION = "campaigns.view_award"

@@ -9,19 +9,11 @@ from django.utils.translation import gettext as _
 
 from campaigns import draw
 from campaigns.models import Campaign, Entry, RewardTier, TierDraw
-from campaigns.models.results import Snapshot
+from campaigns.models.results import DRAWN_KINDS, TIER_LIST
 from campaigns.services.audit import audit_record
 from campaigns.services.moderation import awards_revoke_banned
 from campaigns.services.winners import award_create
 from square.project.beijing_time import SECONDS, beijing_text
-
-TIER_LIST = {
-    RewardTier.Kind.LUCKY_POST_DRAW: Snapshot.Kind.LUCKY_TICKETS,
-    RewardTier.Kind.PARTICIPANT_DRAW: Snapshot.Kind.PARTICIPANT_TICKETS,
-    RewardTier.Kind.LEADERBOARD: Snapshot.Kind.RANKING,
-    RewardTier.Kind.NEWCOMER: Snapshot.Kind.NEWCOMERS,
-}
-DRAWN_KINDS = {RewardTier.Kind.LUCKY_POST_DRAW, RewardTier.Kind.PARTICIPANT_DRAW}
 
 
 def entropy_clean(value: str) -> str:
