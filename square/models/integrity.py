@@ -43,12 +43,6 @@ class PostShingles(models.Model):
         return f"{self.post_id}: {len(self.hashes) // 8} shingles"
 
 
-class Review(models.TextChoices):
-    PENDING = "pending", _("waiting for review")
-    CONFIRMED = "confirmed", _("confirmed by staff")
-    CLEARED = "cleared", _("cleared by staff")
-
-
 class DuplicateFlag(models.Model):
     """A post found to match an earlier post (`source`). What it does to campaign
     entries depends on `kind` and `status` (see `campaigns.rules.integrity_reasons`)."""
@@ -58,7 +52,10 @@ class DuplicateFlag(models.Model):
         SUSPECTED_SPIN = "suspected_spin", _("suspected rewording of someone else's post")
         SELF_REPEAT = "self_repeat", _("repeat of the author's own post")
 
-    Status = Review
+    class Status(models.TextChoices):
+        PENDING = "pending", _("waiting for review")
+        CONFIRMED = "confirmed", _("confirmed by staff")
+        CLEARED = "cleared", _("cleared by staff")
 
     post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="duplicate_flags")
     source = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="copied_by")
@@ -66,7 +63,7 @@ class DuplicateFlag(models.Model):
     similarity = models.FloatField(_("similarity (Jaccard)"))
     containment = models.FloatField(_("containment"))
     status = models.CharField(
-        _("review"), max_length=10, choices=Review.choices, default=Review.PENDING
+        _("review"), max_length=10, choices=Status.choices, default=Status.PENDING
     )
     created_at = models.DateTimeField(_("found at"), default=timezone.now)
     reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
