@@ -18,8 +18,8 @@ JSON = {"HTTP_ACCEPT": "application/json"}
 
 
 @pytest.fixture
-def bob(db):
-    return UserFactory(username="bob")
+def bob(other_user):
+    return other_user  # the conftest's "bob"
 
 
 @pytest.fixture
