@@ -12,6 +12,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from campaigns.admin.dashboard_chart import chart_svg
 from campaigns.admin.forms import (
     HAND_SET_STATUSES,
     RULE_FIELDS,
@@ -21,9 +22,10 @@ from campaigns.admin.forms import (
     phase_label,
 )
 from campaigns.admin.operations import CampaignOperationsMixin
-from campaigns.dashboard import campaign_dashboard
 from campaigns.models import Campaign, RewardTier
+from campaigns.selectors.dashboard import campaign_dashboard
 from campaigns.services import entries_recheck
+from campaigns.services.verify import VerifyError, campaign_verify
 from square.templatetags.square import when
 
 
@@ -196,20 +198,28 @@ class CampaignAdmin(CampaignOperationsMixin, admin.ModelAdmin):
 
     def get_urls(self):
         dashboard = self.admin_site.admin_view(self.dashboard_view)
+        verify = self.admin_site.admin_view(self.verify_view)
         return [
             path("<path:object_id>/dashboard/", dashboard, name="campaigns_campaign_dashboard"),
+            path("<path:object_id>/verify/", verify, name="campaigns_campaign_verify"),
             *super().get_urls(),
         ]
 
-    def dashboard_view(self, request, object_id):
+    def _viewable(self, request, object_id) -> Campaign | None:
+        """The campaign of an object page only viewers of campaigns may open (None if
+        there is no such campaign)."""
         if not self.has_view_permission(request):
             raise PermissionDenied
         campaign = self.get_object(request, unquote(object_id))
+        if campaign is not None and not self.has_view_permission(request, campaign):
+            raise PermissionDenied
+        return campaign
+
+    def dashboard_view(self, request, object_id):
+        campaign = self._viewable(request, object_id)
         if campaign is None:
             return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
-        if not self.has_view_permission(request, campaign):
-            raise PermissionDenied
-        board = campaign_dashboard(campaign)
+        board = campaign_dashboard(campaign=campaign)
         query = f"?campaign__id__exact={campaign.pk}"
         context = {
             **self.admin_site.each_context(request),
@@ -217,8 +227,32 @@ class CampaignAdmin(CampaignOperationsMixin, admin.ModelAdmin):
             "original": campaign,
             "title": _("Dashboard: %(campaign)s") % {"campaign": campaign.title},
             "board": board,
+            "chart": chart_svg(board.days),
             "phase_label": phase_label(campaign, board.now),
             "entries_url": reverse("admin:campaigns_entry_changelist") + query,
             "has_change_permission": self.has_change_permission(request, campaign),
         }
         return TemplateResponse(request, "admin/campaigns/campaign/dashboard.html", context)
+
+    # --- the verification page ---
+
+    def verify_view(self, request, object_id):
+        """The same checks as `manage.py campaign_verify`, for staff without a terminal."""
+        campaign = self._viewable(request, object_id)
+        if campaign is None:
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+        report, refusal = None, ""
+        try:
+            report = campaign_verify(campaign=campaign)
+        except VerifyError as exc:
+            refusal = str(exc)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": campaign,
+            "title": _("Verify the draws: %(campaign)s") % {"campaign": campaign.title},
+            "report": report,
+            "refusal": refusal,
+            "results_json": reverse("campaigns:results_json", args=[campaign.slug]),
+        }
+        return TemplateResponse(request, "admin/campaigns/campaign/verify.html", context)

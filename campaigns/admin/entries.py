@@ -8,8 +8,8 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy
 
 from campaigns.admin.forms import PrizeForm
-from campaigns.dashboard import reason_q
 from campaigns.models import Entry, Prize, RewardTier
+from campaigns.models.entry import reason_q
 from campaigns.rules import Reason
 from square.project.read_only_admin import ReadOnlyAdmin
 from square.templatetags.square import when

@@ -1,7 +1,18 @@
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+
+def reason_q(code: str) -> Q:
+    """Entries whose `reasons` list holds `code`, alike on SQLite and PostgreSQL.
+
+    `reasons__contains=[code]` needs JSON containment, which Django does not offer on
+    SQLite; this matches the quoted code in the JSON text instead (`["too_short"]` on
+    SQLite, `["too_short", "hidden"]` from jsonb::text). Codes are plain ASCII words
+    and none is part of another within quotes, so the match is exact."""
+    return Q(reasons__icontains=f'"{code}"')
 
 
 class EntryQuerySet(models.QuerySet):

@@ -29,8 +29,8 @@ from django.core.cache import cache
 from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy
 
-from campaigns.dashboard import reason_q
 from campaigns.models import Award, Campaign, Entry
+from campaigns.models.entry import reason_q
 from campaigns.rules import Reason
 from square.project.caching import cache_get, cache_set_many
 

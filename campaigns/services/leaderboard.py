@@ -22,7 +22,7 @@ def leaderboard_refresh_ask(*, campaign_id: int) -> bool:
     return True
 
 
-def live_board(campaign: Campaign) -> LiveBoard:
+def leaderboard_serve(*, campaign: Campaign) -> LiveBoard:
     """The leaderboard as a page shows it: the stored board as it is, and a refresh
     asked for when it is stale."""
     board = board_cached(campaign)

@@ -16,6 +16,8 @@ import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext as _
+
 from campaigns import draw
 from campaigns.models import AuditEvent, Award, Campaign, RewardTier
 from campaigns.selectors.results import list_path, lists_frozen, results_data, seed_revealed
@@ -68,10 +70,10 @@ def campaign_verify(*, campaign: Campaign, commitment: str | None = None, emit=N
     given) and the lucky winners. Raises VerifyError before the close."""
     report = Report(emit=emit)
     if not lists_frozen(campaign):
-        raise VerifyError("The campaign is not closed yet: its lists are not frozen.")
+        raise VerifyError(_("The campaign is not closed yet: its lists are not frozen."))
     bodies = _check_lists(report, campaign)
     if not seed_revealed(campaign):
-        report.add("note", "The seed is revealed by the draw: the winners can be checked then.")
+        report.add("note", _("The seed is revealed by the draw: the winners can be checked then."))
     else:
         _check_draw(report, campaign, bodies, commitment)
     return report
@@ -89,17 +91,19 @@ def _check_lists(report: Report, campaign: Campaign) -> dict[str, bytes]:
         lines = raw.count(b"\n")
         report.check(
             hashlib.sha256(raw).hexdigest() == snapshot.digest and lines == snapshot.size,
-            f"list {snapshot.kind}: {lines} ids, sha256 {snapshot.digest}",
-            f"list {snapshot.kind}: its bytes do not match its digest or size",
+            _("list %(kind)s: %(lines)s ids, sha256 %(digest)s")
+            % {"kind": snapshot.kind, "lines": lines, "digest": snapshot.digest},
+            _("list %(kind)s: its bytes do not match its digest or size") % {"kind": snapshot.kind},
         )
         if snapshot.kind in recorded:
             report.check(
                 recorded[snapshot.kind].get("digest") == snapshot.digest,
-                f"list {snapshot.kind}: digest as recorded at the close",
-                f"list {snapshot.kind}: digest differs from the one recorded at the close",
+                _("list %(kind)s: digest as recorded at the close") % {"kind": snapshot.kind},
+                _("list %(kind)s: digest differs from the one recorded at the close")
+                % {"kind": snapshot.kind},
             )
     if not recorded:
-        report.add("note", "(no close in the audit log: digests not cross-checked)")
+        report.add("note", _("(no close in the audit log: digests not cross-checked)"))
     return bodies
 
 
@@ -108,13 +112,13 @@ def _check_draw(report: Report, campaign: Campaign, bodies: dict[str, bytes], ex
     tier's draw redone by the public script's own `draw.verify` on the frozen bytes."""
     data = results_data(campaign=campaign, preview=True)
     if not _is_hex(data["seed"], 64):
-        report.add("mismatch", "the seed is not 64 hexadecimal digits")
+        report.add("mismatch", _("the seed is not 64 hexadecimal digits"))
         return
     _check_seed(report, campaign, data, expected)
 
     def fetch(url: str) -> bytes:
         if url not in bodies:
-            raise VerifyError(f"No frozen list at {url}.")
+            raise VerifyError(_("No frozen list at %(url)s.") % {"url": url})
         return bodies[url]
 
     for tier in data["tiers"]:
@@ -124,8 +128,17 @@ def _check_draw(report: Report, campaign: Campaign, bodies: dict[str, bytes], ex
         if not found:
             report.add(
                 "ok",
-                f"tier {tier['slug']} ({tier['kind']}): {len(tier['winners'])} winner(s), "
-                f"{len(tier['alternates'])} alternate(s), {tier['revoked']} revoked",
+                _(
+                    "tier %(slug)s (%(kind)s): %(winners)s winner(s), "
+                    "%(alternates)s alternate(s), %(revoked)s revoked"
+                )
+                % {
+                    "slug": tier["slug"],
+                    "kind": tier["kind"],
+                    "winners": len(tier["winners"]),
+                    "alternates": len(tier["alternates"]),
+                    "revoked": tier["revoked"],
+                },
             )
     _check_lucky_authors(report, campaign)
 
@@ -133,22 +146,22 @@ def _check_draw(report: Report, campaign: Campaign, bodies: dict[str, bytes], ex
 def _check_seed(report: Report, campaign: Campaign, data: dict, expected) -> None:
     report.check(
         draw.commitment(data["seed"]) == data["commitment"],
-        f"commitment {data['commitment']} = SHA-256(seed)",
-        "the seed does not match the commitment",
+        _("commitment %(commitment)s = SHA-256(seed)") % {"commitment": data["commitment"]},
+        _("the seed does not match the commitment"),
     )
     if expected:
         report.check(
             expected.strip().lower() == data["commitment"],
-            "commitment as recorded before the draw",
-            "the commitment differs from the one recorded before the draw",
+            _("commitment as recorded before the draw"),
+            _("the commitment differs from the one recorded before the draw"),
         )
     drawing = AuditEvent.objects.filter(campaign=campaign, action="draw").order_by("id")
     inputs = drawing.values_list("inputs", flat=True).first()
     if inputs is not None:
         report.check(
             inputs.get("entropy") == data["entropy"],
-            f"entropy {data['entropy']!r} as recorded at the draw",
-            "the entropy differs from the one recorded at the draw",
+            _("entropy %(entropy)r as recorded at the draw") % {"entropy": data["entropy"]},
+            _("the entropy differs from the one recorded at the draw"),
         )
 
 
@@ -168,8 +181,11 @@ def _check_lucky_authors(report: Report, campaign: Campaign) -> None:
     wrong = [(t, p) for t, u, p in awards if authors.get(p) != u]
     report.check(
         not wrong,
-        "every lucky-draw award went to the winning post's author",
-        "; ".join(f"{t}: the award for post {p} is not its author's" for t, p in wrong),
+        _("every lucky-draw award went to the winning post's author"),
+        "; ".join(
+            _("%(tier)s: the award for post %(post)s is not its author's") % {"tier": t, "post": p}
+            for t, p in wrong
+        ),
     )
 
 

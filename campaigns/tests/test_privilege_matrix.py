@@ -92,6 +92,7 @@ CUSTOM = {
     "campaigns_campaign_publish": ({OPS, *TOP}, lambda w: [w.campaign.pk]),
     "campaigns_campaign_export": ({OPS, FUL, *TOP}, lambda w: [w.campaign.pk]),
     "campaigns_campaign_dashboard": ({OPS, FUL, *TOP}, lambda w: [w.campaign.pk]),
+    "campaigns_campaign_verify": ({OPS, FUL, *TOP}, lambda w: [w.campaign.pk]),
 }
 # The admin site's own pages: every staff account may open these two; the rest are
 # sign-in/out, the JavaScript catalogue, search widgets and redirects, which check

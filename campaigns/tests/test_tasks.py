@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from campaigns.models import Campaign
 from campaigns.selectors import ranking_compute
-from campaigns.services.leaderboard import live_board
+from campaigns.services.leaderboard import leaderboard_serve
 from campaigns.tasks import REFRESH_LOCK_KEY, leaderboard_refresh
 from campaigns.tests.factories import CampaignFactory, entry_post, member
 from square.services.comments import comment_create
@@ -26,7 +26,7 @@ BOARD_KEY = "campaigns:board:{}"
 
 def ranking(campaign: Campaign):
     """The standings the pages show (the top of the live board)."""
-    return list(live_board(campaign).top)
+    return list(leaderboard_serve(campaign=campaign).top)
 
 
 @pytest.fixture

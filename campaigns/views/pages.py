@@ -16,7 +16,7 @@ from campaigns.selectors import (
     new_voices_page as voices_page,
 )
 from campaigns.selectors.pages import campaign_public
-from campaigns.services.leaderboard import leaderboard_refresh_ask, live_board
+from campaigns.services.leaderboard import leaderboard_refresh_ask, leaderboard_serve
 from square.project.not_found import found_or_404
 from square.views.common import render_page
 
@@ -63,7 +63,7 @@ def detail(request, slug: str):
 @require_GET
 def leaderboard(request, slug: str):
     campaign = found_or_404(campaign_public(slug=slug))
-    board = live_board(campaign)
+    board = leaderboard_serve(campaign=campaign)
     top = board.top[:LEADERBOARD_SIZE]
     user = _signed_in(request)
     mine = live_standing(board, user.pk) if user else None

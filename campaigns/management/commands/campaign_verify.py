@@ -6,6 +6,7 @@ checks a live site with the shipped script itself. Any mismatch makes the comman
 """
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import translation
 
 from campaigns.models import Campaign
 from campaigns.services.verify import VerifyError, campaign_verify, published_results_verify
@@ -34,7 +35,9 @@ class Command(BaseCommand):
             raise CommandError(f"No campaign {slug!r}.")
         self.stdout.write(f"campaign {campaign.slug} ({campaign.status})")
         try:
-            report = campaign_verify(campaign=campaign, commitment=commitment, emit=self._line)
+            # The command speaks English throughout, like the public script it mirrors.
+            with translation.override("en"):
+                report = campaign_verify(campaign=campaign, commitment=commitment, emit=self._line)
         except VerifyError as exc:
             raise CommandError(str(exc)) from exc
         if report.problems:

@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from campaigns.models import ShippingAddress
-from campaigns.tests.test_rewards import ADDRESS, REWARDS, build, lucky_award
+from campaigns.tests.views.test_rewards import ADDRESS, REWARDS, build, lucky_award
 from square.models import User
 
 pytestmark = pytest.mark.django_db

@@ -21,7 +21,7 @@ from campaigns.tests.factories import (
 from square import similarity
 from square.services.moderation import moderation_decide, report_create, user_ban
 from square.services.posts import post_create
-from square.tests.test_duplicates import ORIGINAL, OTHER
+from square.tests.services.test_duplicates import ORIGINAL, OTHER
 
 pytestmark = pytest.mark.django_db
 ENTROPY = "1111111111111111111111111111111111111111111111111111111111111111"

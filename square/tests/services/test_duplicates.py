@@ -26,7 +26,7 @@ from square.services.posts import post_create, post_delete, post_edit, repost_cr
 from square.tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
-BRIEF = Path(__file__).resolve().parents[3] / "shared" / "brief"
+BRIEF = Path(__file__).resolve().parents[4] / "shared" / "brief"
 Kind, Status = DuplicateFlag.Kind, DuplicateFlag.Status
 
 ORIGINAL = (

@@ -10,9 +10,9 @@ from django.utils import timezone
 
 from campaigns.selectors.ranking import board_cached
 from campaigns.selectors.results import results_data, results_page
-from campaigns.services.leaderboard import live_board
+from campaigns.services.leaderboard import leaderboard_serve
 from campaigns.tests.factories import CampaignFactory, entry_post, four_tier_campaign, member
-from campaigns.tests.test_results import published
+from campaigns.tests.selectors.test_results import published
 
 pytestmark = pytest.mark.django_db
 
@@ -32,7 +32,7 @@ def test_the_selector_serves_a_stale_board_without_asking_for_a_refresh(stale_ca
     campaign, old = stale_campaign
     assert board_cached(campaign) == old
     assert refreshes == []
-    assert live_board(campaign) == old  # the pages' service asks, once
+    assert leaderboard_serve(campaign=campaign) == old  # the pages' service asks, once
     assert len(refreshes) == 1
 
 

@@ -16,7 +16,7 @@ from campaigns.selectors.ranking import (
     live_standing,
     ranking_compute,
 )
-from campaigns.services.leaderboard import live_board
+from campaigns.services.leaderboard import leaderboard_serve
 from campaigns.tests.factories import CampaignFactory, entry_post, like_at, member
 from square.models import Post
 
@@ -47,7 +47,7 @@ def top_of_two(monkeypatch):
 
 
 def test_the_board_keeps_the_top_and_everyones_standing_apart(live, ranked, top_of_two):
-    board = live_board(live)
+    board = leaderboard_serve(campaign=live)
     full = ranking_compute(live)
     assert [s.user_id for s in board.top] == [p.pk for p in ranked[:2]]
     assert board.total == 4 == len(full)
@@ -67,30 +67,30 @@ def test_someone_who_left_the_ranking_is_not_shown_an_old_place(live, ranked, to
 
 
 def test_a_cached_board_is_read_without_computing(live, ranked, monkeypatch):
-    live_board(live)
+    leaderboard_serve(campaign=live)
 
     def fail(*args, **kwargs):
         raise AssertionError("the ranking was computed by a page")
 
     monkeypatch.setattr(ranking_module, "ranking_compute", fail)
-    assert live_board(live).total == 4
+    assert leaderboard_serve(campaign=live).total == 4
 
 
 def test_a_stale_board_is_served_while_one_refresh_is_asked_for(live, ranked, refreshes):
-    board = live_board(live)
+    board = leaderboard_serve(campaign=live)
     like_at(member(), Post.objects.filter(author=ranked[3]).first())
     old = dataclasses.replace(board, version=board.version - 61 * 1_000_000_000)
     cache.set(BOARD_KEY.format(live.pk), old)
     assert not old.is_fresh()
 
-    assert live_board(live) == old  # served as it is
+    assert leaderboard_serve(campaign=live) == old  # served as it is
     assert len(refreshes) == 1  # and a refresh asked for (it ran: immediate backend)
-    fresh = live_board(live)
+    fresh = leaderboard_serve(campaign=live)
     assert fresh.is_fresh() and fresh.version > old.version
     assert live_standing(fresh, ranked[3].pk).likes == 1
 
     cache.set(BOARD_KEY.format(live.pk), old)
-    live_board(live)
+    leaderboard_serve(campaign=live)
     assert len(refreshes) == 1  # one request per minute asks, not every request
 
 
@@ -98,7 +98,7 @@ def test_the_leaderboard_page_shows_the_top_and_my_rank_outside_it(
     client, live, ranked, top_of_two, django_assert_max_num_queries
 ):
     client.force_login(ranked[3])
-    live_board(live)
+    leaderboard_serve(campaign=live)
     url = reverse("campaigns:leaderboard", args=[live.slug])
     with django_assert_max_num_queries(6):
         page = client.get(url).content.decode()

@@ -14,7 +14,7 @@ from square.services.moderation import (
 )
 from square.services.posts import post_create
 from square.tests.factories import UserFactory
-from square.tests.test_duplicates import ORIGINAL, OTHER, write
+from square.tests.services.test_duplicates import ORIGINAL, OTHER, write
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 

@@ -5,22 +5,13 @@ Security Policy allows no inline script or style, and no library is needed."""
 
 import math
 from dataclasses import dataclass
-from datetime import date
 
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from campaigns.selectors.dashboard import Day
 from square.project.beijing_time import MONTH_DAY, beijing_text
-
-
-@dataclass(frozen=True)
-class Day:
-    day: date
-    posts: int  # valid entries posted that day
-    new_participants: int  # people whose first valid entry was posted that day
-    counted: bool  # False for days still to come
-
 
 WIDTH, HEIGHT = 760, 300
 LEFT, RIGHT, TOP_MARGIN, BOTTOM = 52, 20, 44, 56

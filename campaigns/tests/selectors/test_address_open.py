@@ -10,7 +10,7 @@ from django.utils import timezone
 from campaigns.models import AwardItem, ShippingAddress
 from campaigns.selectors.rewards import address_open
 from campaigns.services import shipping_address_save
-from campaigns.tests.test_rewards import ADDRESS, REWARDS, build, lucky_award
+from campaigns.tests.views.test_rewards import ADDRESS, REWARDS, build, lucky_award
 
 pytestmark = pytest.mark.django_db
 

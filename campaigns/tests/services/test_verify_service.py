@@ -2,13 +2,21 @@
 command, by the admin or a test, with the same lines the command prints."""
 
 import pytest
+from django.utils import translation
 
 from campaigns.models import Snapshot
 from campaigns.services.verify import VerifyError, campaign_verify
 from campaigns.tests.factories import CampaignFactory, four_tier_campaign
-from campaigns.tests.test_results import drawn, published
+from campaigns.tests.selectors.test_results import drawn, published
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _in_english():
+    """The lines are translated; these tests read the English ones."""
+    with translation.override("en"):
+        yield
 
 
 def test_an_honest_campaign_has_no_problems_and_every_tier_is_checked():

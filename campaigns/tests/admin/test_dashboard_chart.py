@@ -4,7 +4,8 @@ from datetime import date
 
 from django.utils import translation
 
-from campaigns.dashboard_chart import Day, chart_data, chart_svg
+from campaigns.admin.dashboard_chart import chart_data, chart_svg
+from campaigns.selectors.dashboard import Day
 
 
 def days():

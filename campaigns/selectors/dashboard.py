@@ -1,6 +1,6 @@
 """The campaign dashboard in the admin: live figures, the top of the ranking, what the
 prizes cost so far, and valid posts and new participants per day as an SVG chart
-(`campaigns.dashboard_chart`).
+(drawn by `campaigns.admin.dashboard_chart`).
 
 Everything is counted by the database, in a fixed number of queries whatever the number
 of entries (one aggregate for the figures, two grouped queries for the days, one for the
@@ -16,11 +16,10 @@ from decimal import Decimal
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import TruncDate
 from django.utils import timezone
-from django.utils.safestring import SafeString
 
 from campaigns import rules
-from campaigns.dashboard_chart import Day, chart_svg
 from campaigns.models import Campaign, Entry, Prize, RewardTier
+from campaigns.models.entry import reason_q
 from campaigns.selectors.ranking import Standing, ranking_compute
 from square.models import User
 from square.project.beijing_time import BEIJING, in_beijing
@@ -29,14 +28,12 @@ from square.project.beijing_time import BEIJING, in_beijing
 TOP = 10
 
 
-def reason_q(code: str) -> Q:
-    """Entries whose `reasons` list holds `code`, alike on SQLite and PostgreSQL.
-
-    `reasons__contains=[code]` needs JSON containment, which Django does not offer on
-    SQLite; this matches the quoted code in the JSON text instead (`["too_short"]` on
-    SQLite, `["too_short", "hidden"]` from jsonb::text). Codes are plain ASCII words
-    and none is part of another within quotes, so the match is exact."""
-    return Q(reasons__icontains=f'"{code}"')
+@dataclass(frozen=True)
+class Day:
+    day: date
+    posts: int  # valid entries posted that day
+    new_participants: int  # people whose first valid entry was posted that day
+    counted: bool  # False for days still to come
 
 
 # --- figures ----------------------------------------------------------------------------
@@ -196,10 +193,9 @@ class Dashboard:
     top: list[TopRow]
     liability: Liability
     days: list[Day]
-    chart: SafeString
 
 
-def campaign_dashboard(campaign: Campaign, *, now: datetime | None = None) -> Dashboard:
+def campaign_dashboard(*, campaign: Campaign, now: datetime | None = None) -> Dashboard:
     """Everything the dashboard page shows, in seven queries."""
     now = now or timezone.now()
     figs = figures(campaign)
@@ -214,5 +210,4 @@ def campaign_dashboard(campaign: Campaign, *, now: datetime | None = None) -> Da
         top=top_of_ranking(standings),
         liability=liability(campaign, figs, len(standings)),
         days=days,
-        chart=chart_svg(days),
     )
