@@ -7,6 +7,7 @@ import json
 import random
 import subprocess
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -122,14 +123,58 @@ def test_second_pick_is_unbiased_too():
 
 # --- the verifier ------------------------------------------------------------------------
 
+QUICKNET = draw.CHAINS["quicknet"]
+# Real beacons recorded from a drand relay (campaigns/demo/relay/, read without Django).
+RELAY = Path(draw.__file__).with_name("demo") / "relay" / QUICKNET.chain_hash / "public"
+PINNED, LATER = 25358708, 25563182
+ENDS_AT = "2026-01-15T23:59:59+08:00"
+# The delay that makes the rules pin PINNED: from the end to the round's publication.
+DELAY = draw.round_time(QUICKNET, PINNED) - int(datetime.fromisoformat(ENDS_AT).timestamp())
 
-def published(tickets=TICKETS, winners=2, alternates=3):
-    picks = draw.draw(SEED, ENTROPY, "lucky", tickets, winners + alternates)
+
+def relay_beacon(round_number: int) -> dict:
+    return json.loads((RELAY / str(round_number)).read_text())
+
+
+def with_randomness(signature: str) -> dict:
+    """A beacon of the pinned round with this signature and its SHA-256 as randomness:
+    consistent, except that the chain never signed it."""
+    randomness = hashlib.sha256(bytes.fromhex(signature)).hexdigest()
+    return {"round": PINNED, "signature": signature, "randomness": randomness}
+
+
+def beacon_data(beacon: dict) -> dict:
+    """The results' `beacon`, as the site publishes it after the draw."""
+    moment = datetime.fromtimestamp(draw.round_time(QUICKNET, beacon["round"]), UTC)
+    return {
+        "chain": QUICKNET.name,
+        "chain_hash": QUICKNET.chain_hash,
+        "public_key": QUICKNET.public_key,
+        "scheme": QUICKNET.scheme,
+        "genesis_time": QUICKNET.genesis_time,
+        "period": QUICKNET.period,
+        "round": beacon["round"],
+        "round_time": moment.isoformat(),
+        "relay_urls": draw.relay_urls(QUICKNET, beacon["round"]),
+        "signature": beacon["signature"],
+        "randomness": beacon["randomness"],
+    }
+
+
+def published(tickets=TICKETS, winners=2, alternates=3, beacon=None):
+    """Honest results drawn with `beacon`'s randomness (by default the pinned round's
+    real beacon): a different beacon gives results consistent with it in every other way."""
+    beacon = beacon or relay_beacon(PINNED)
+    entropy = beacon["randomness"]
+    picks = draw.draw(SEED, entropy, "lucky", tickets, winners + alternates)
     results = {
         "campaign": "demo",
         "commitment": draw.commitment(SEED),
         "seed": SEED,
-        "entropy": ENTROPY,
+        "entropy": entropy,
+        "ends_at": ENDS_AT,
+        "entropy_delay_seconds": DELAY,
+        "beacon": beacon_data(beacon),
         "algorithm": draw.ALGORITHM,
         "tiers": [
             {
@@ -162,7 +207,15 @@ def published(tickets=TICKETS, winners=2, alternates=3):
 
 def test_verify_accepts_honest_results():
     results, files = published()
+    assert draw.pinned_round(QUICKNET, ENDS_AT, DELAY) == PINNED
+    assert results["entropy"] == relay_beacon(PINNED)["randomness"]
     assert draw.verify(results, fetch=files.__getitem__) == []
+
+
+def test_the_recorded_beacons_signatures_verify():
+    for round_number in (PINNED, LATER):
+        assert draw.bls_verify(QUICKNET, relay_beacon(round_number)) is True
+    assert draw.bls_verify(QUICKNET, with_randomness(relay_beacon(LATER)["signature"])) is False
 
 
 def test_verify_accepts_a_replaced_winner_at_the_next_position():
@@ -199,6 +252,69 @@ def test_verify_catches_tampering(tamper):
     assert draw.verify(results, fetch=files.__getitem__)
 
 
+def _flip_last_byte(signature: str) -> str:
+    return signature[:-2] + f"{int(signature[-2:], 16) ^ 1:02x}"
+
+
+# Each makes results whose winners follow from the published entropy, so only the
+# beacon's checks can tell: the problem they must report.
+BEACON_TAMPERING = {
+    # another real, correctly signed round than the one the rules pinned
+    "another round": (
+        lambda r: published(beacon=relay_beacon(LATER)),
+        f"the beacon is round {LATER}, the rules pin {PINNED}",
+    ),
+    # a later delay (or end) would pin another round than the published one
+    "the delay": (
+        lambda r: r["results"].update(entropy_delay_seconds=DELAY + 3),
+        f"the beacon is round {PINNED}, the rules pin {PINNED + 1}",
+    ),
+    "the end": (
+        lambda r: r["results"].update(ends_at="2026-01-15T22:59:59+08:00"),
+        f"the beacon is round {PINNED}, the rules pin {PINNED - 1200}",
+    ),
+    # a chosen randomness under the real signature
+    "the randomness": (
+        lambda r: published(
+            beacon={**relay_beacon(PINNED), "randomness": hashlib.sha256(b"mine").hexdigest()}
+        ),
+        "the beacon's randomness is not SHA-256 of its signature",
+    ),
+    "a signature byte": (
+        lambda r: r["results"]["beacon"].update(
+            signature=_flip_last_byte(relay_beacon(PINNED)["signature"])
+        ),
+        "the beacon's randomness is not SHA-256 of its signature",
+    ),
+    "no signature": (
+        lambda r: r["results"]["beacon"].update(signature=None),
+        "the beacon's randomness is not SHA-256 of its signature",
+    ),
+    "the entropy": (
+        lambda r: r["results"].update(entropy=relay_beacon(LATER)["randomness"]),
+        "the draws' entropy is not the beacon's randomness",
+    ),
+    "the public key": (
+        lambda r: r["results"]["beacon"].update(public_key=draw.CHAINS["default"].public_key),
+        "the beacon's chain is not a known drand chain with its public key",
+    ),
+    "the chain": (
+        lambda r: r["results"]["beacon"].update(chain_hash="00" * 32),
+        "the beacon's chain is not a known drand chain with its public key",
+    ),
+}
+
+
+@pytest.mark.parametrize("tamper", BEACON_TAMPERING)
+def test_verify_catches_a_tampered_beacon(tamper):
+    change, problem = BEACON_TAMPERING[tamper]
+    results, files = published()
+    changed = change({"results": results})
+    if changed is not None:  # results made afresh with another beacon
+        results, files = changed
+    assert problem in draw.verify(results, fetch=files.__getitem__)
+
+
 def test_the_shipped_script_runs_without_django(tmp_path):
     """`python3 campaigns/draw.py results.json` with plain files, in a bare interpreter."""
     results, files = published()
@@ -214,6 +330,8 @@ def test_the_shipped_script_runs_without_django(tmp_path):
     )
     assert ok.returncode == 0, ok.stdout + ok.stderr
     assert "all checks passed" in ok.stdout
+    assert f"beacon: drand quicknet round {PINNED}" in ok.stdout
+    assert "BLS signature verified" in ok.stdout  # py_ecc is installed in the venv
     (tmp_path / "lucky.txt").write_bytes(files["lucky.txt"] + b"1000000\n")
     bad = subprocess.run(
         [sys.executable, str(script), str(tmp_path / "results.json")],
@@ -223,3 +341,22 @@ def test_the_shipped_script_runs_without_django(tmp_path):
     )
     assert bad.returncode == 1
     assert "MISMATCH" in bad.stdout
+
+
+def test_the_script_refuses_a_beacon_the_chain_did_not_sign(tmp_path):
+    """Another round's real signature under the pinned round, its SHA-256 as randomness
+    and the winners drawn with it: every check but the BLS signature passes."""
+    results, files = published(beacon=with_randomness(relay_beacon(LATER)["signature"]))
+    assert draw.verify(results, fetch=files.__getitem__) == []
+    for name, content in files.items():
+        (tmp_path / name).write_bytes(content)
+    (tmp_path / "results.json").write_text(json.dumps(results))
+    run = subprocess.run(
+        [sys.executable, str(Path(draw.__file__)), str(tmp_path / "results.json")],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert run.returncode == 1, run.stdout + run.stderr
+    assert "MISMATCH: the beacon's BLS signature does not verify" in run.stdout
+    assert "BLS signature verified" not in run.stdout
