@@ -22,13 +22,18 @@ $(STAMP): requirements.txt scripts/find-python
 
 venv: $(STAMP)
 
+# The demo asks drand's public relays for a draw's beacon, then the recorded copy in
+# campaigns/demo/relay/ (so a draw works offline; every beacon is verified either way).
+DEMO_RELAYS := https://api.drand.sh,https://drand.cloudflare.com,file://$(CURDIR)/campaigns/demo/relay
+
 run: $(STAMP)
+	@echo "  Draw beacons come from drand's relays, then campaigns/demo/relay/ (SQUARE_DRAND_RELAYS)."
 	DEBUG=$${DEBUG:-1} $(PY) manage.py migrate --noinput
 	DEBUG=$${DEBUG:-1} $(PY) manage.py seed_demo
 	@echo
 	@echo "  Square is at http://$(HOST):$(PORT)/   (admin: http://$(HOST):$(PORT)/admin/)"
 	@echo
-	DEBUG=$${DEBUG:-1} $(PY) manage.py runserver $(HOST):$(PORT)
+	SQUARE_DRAND_RELAYS=$${SQUARE_DRAND_RELAYS:-$(DEMO_RELAYS)} DEBUG=$${DEBUG:-1} $(PY) manage.py runserver $(HOST):$(PORT)
 
 test: $(STAMP)
 	$(PY) -m pytest $(PYTEST_ARGS)

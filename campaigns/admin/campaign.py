@@ -8,16 +8,19 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from campaigns.admin.dashboard_chart import chart_svg
 from campaigns.admin.forms import (
+    BEACON_FIELDS,
     HAND_SET_STATUSES,
     RULE_FIELDS,
     CampaignForm,
     TierForm,
+    change_attempted,
     commitment,
     phase_label,
 )
@@ -25,6 +28,7 @@ from campaigns.admin.operations import CampaignOperationsMixin
 from campaigns.models import Campaign, RewardTier
 from campaigns.selectors.dashboard import campaign_dashboard
 from campaigns.services import entries_recheck
+from campaigns.services.audit import audit_record
 from campaigns.services.verify import VerifyError, campaign_verify
 from square.templatetags.square import when
 
@@ -69,13 +73,16 @@ class CampaignAdmin(CampaignOperationsMixin, admin.ModelAdmin):
     list_filter = ("status",)
     search_fields = ("title", "title_en", "slug", "hashtag")
     ordering = ("-starts_at",)
-    readonly_fields = ("dashboard_link", "commitment", "created_at")
+    readonly_fields = ("dashboard_link", "commitment", "pinned_beacon", "created_at")
 
     def get_readonly_fields(self, request, obj=None):
-        """Past `scheduled`, the status belongs to the close/draw/publish operations."""
+        """Past `scheduled`, the status belongs to the close/draw/publish operations;
+        from the start, the beacon's chain and delay are fixed (so is its round)."""
         fields = super().get_readonly_fields(request, obj)
         if obj is not None and obj.status not in HAND_SET_STATUSES:
             fields = (*fields, "status")
+        if obj is not None and obj.pk and obj.starts_at <= timezone.now():
+            fields = (*fields, *BEACON_FIELDS)
         return fields
 
     fieldsets = (
@@ -109,7 +116,17 @@ class CampaignAdmin(CampaignOperationsMixin, admin.ModelAdmin):
                 )
             },
         ),
-        (gettext_lazy("Draw"), {"fields": ("commitment", "created_at")}),
+        (
+            gettext_lazy("Draw"),
+            {
+                "fields": (*BEACON_FIELDS, "pinned_beacon", "commitment", "created_at"),
+                "description": gettext_lazy(
+                    "The draw's randomness is the drand round the rules pin: the first round "
+                    "of the chosen chain at least the delay after the end. Both are fixed "
+                    "once the campaign starts."
+                ),
+            },
+        ),
     )
     inlines = [RewardTierInline]
     actions = ["recheck_entries", *CampaignOperationsMixin.operation_actions]
@@ -134,12 +151,41 @@ class CampaignAdmin(CampaignOperationsMixin, admin.ModelAdmin):
         """A rule change before the start re-judges the entries already made (posts
         with the tag from before the window), as the post hook would."""
         with transaction.atomic():
+            self._audit_beacon_attempt(request, obj, form)
             super().save_model(request, obj, form, change)
             rules_changed = any(name in form.changed_data for name in RULE_FIELDS)
             if change and rules_changed and obj.status == Campaign.Status.SCHEDULED:
                 entries_recheck(campaigns=[obj])
 
+    def _audit_beacon_attempt(self, request, obj, form) -> None:
+        """A posted chain or delay for a started campaign is ignored (read-only fields)
+        but recorded: nobody tries to move the randomness unseen."""
+        if not change_attempted(request.POST, form, obj):
+            return
+        audit_record(
+            campaign=obj, actor=request.user, action="beacon_change_refused",
+            inputs={name: request.POST.get(name, "") for name in BEACON_FIELDS},
+            result={"chain": obj.beacon_chain, "round": obj.beacon_round},
+        )  # fmt: skip
+        self.message_user(
+            request,
+            _("The beacon and its round are fixed since the campaign started; not changed."),
+            messages.WARNING,
+        )
+
     # --- columns and read-only fields ---
+
+    @admin.display(description=gettext_lazy("pinned beacon round"))
+    def pinned_beacon(self, obj):
+        if obj.pk is None or obj.beacon_round is None:
+            return _("pinned when the campaign is saved")
+        return format_html(
+            '{} — <a href="{}" rel="nofollow noopener">{}</a> ({})',
+            obj.get_beacon_chain_display(),
+            obj.beacon_urls[0],
+            _("round %(round)s") % {"round": obj.beacon_round},
+            when(obj.beacon_at, False),
+        )
 
     @admin.display(description=gettext_lazy("phase"))
     def phase(self, obj):

@@ -6,6 +6,7 @@ import re
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -30,6 +31,26 @@ TAG_SEPARATORS = re.compile(r"[\s,，、;；]+")
 
 
 HAND_SET_STATUSES = (Campaign.Status.DRAFT, Campaign.Status.SCHEDULED)
+# What pins the draw's beacon round; read-only once the campaign has started.
+BEACON_FIELDS = ("beacon_chain", "entropy_delay")
+
+
+def change_attempted(posted, form, campaign: Campaign) -> bool:
+    """Whether a POST for a started campaign carried a chain or delay other than the
+    stored ones (the form ignores them as read-only fields)."""
+    if campaign.pk is None or campaign.starts_at > timezone.now():
+        return False
+    for name in BEACON_FIELDS:
+        if name not in posted or name in form.fields:
+            continue
+        field = Campaign._meta.get_field(name).formfield()
+        try:
+            value = field.clean(posted[name])
+        except ValidationError:
+            return True  # not even a valid value: an attempt all the same
+        if value != getattr(campaign, name):
+            return True
+    return False
 
 
 def commitment(seed: str) -> str:
@@ -138,6 +159,8 @@ class CampaignForm(forms.ModelForm):
             "w_comment",
             "w_repost",
             "interactor_cap",
+            "beacon_chain",
+            "entropy_delay",
             "min_interactor_age_hours",
         )
 

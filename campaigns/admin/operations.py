@@ -22,8 +22,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from campaigns.admin.forms import phase_label
+from campaigns.beacons import beacon_fetch
 from campaigns.exports import can_see_addresses, export_response
-from campaigns.forms import EntropyForm
+from campaigns.forms import BeaconForm
 from campaigns.models import Award, Campaign, Entry, Snapshot
 from campaigns.services import campaign_close, draw_run, results_publish
 from square.project.beijing_time import SECONDS, beijing_text
@@ -161,7 +162,11 @@ class CampaignOperationsMixin:
         campaign = self.get_object(request, unquote(object_id))
         if campaign is None:
             return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
-        form = EntropyForm(request.POST or None) if name == "draw" else None
+        form = None
+        if name == "draw":
+            form = BeaconForm(request.POST or None, request.FILES or None)
+            if request.method == "POST" and "fetch" in request.POST:
+                return self._fetched(request, campaign, operation)
         if request.method == "POST":
             response = self._perform(request, campaign, name, form)
             if response is not None:
@@ -179,7 +184,7 @@ class CampaignOperationsMixin:
             elif name == "draw":
                 if not form.is_valid():
                     return None
-                message = self._draw(request, campaign, form.cleaned_data["entropy"])
+                message = self._draw(request, campaign, form.cleaned_data["beacon"])
             elif name == "publish":
                 message = self._publish(request, campaign)
             else:
@@ -200,24 +205,44 @@ class CampaignOperationsMixin:
         lucky = campaign.snapshots.get(kind=Snapshot.Kind.LUCKY_TICKETS)
         return _(
             "Closed at %(when)s. Lists frozen: %(posts)d valid posts (digest %(digest)s…) "
-            "and three more. The entropy exists after %(after)s."
+            "and three more. The draw takes drand round %(round)s, published at %(after)s."
         ) % {
             "when": beijing_text(campaign.closed_at, SECONDS),
             "posts": lucky.size,
             "digest": lucky.digest[:12],
-            "after": beijing_text(campaign.entropy_not_before, SECONDS),
+            "round": campaign.beacon_round,
+            "after": beijing_text(campaign.beacon_at, SECONDS),
         }
 
-    def _draw(self, request, campaign, entropy):
+    def _fetched(self, request, campaign, operation):
+        """Ask the relays for the pinned round and show what came back in the form, for
+        staff to confirm with the draw button (nothing is drawn here)."""
+        try:
+            text, url = beacon_fetch(chain=campaign.chain, round_number=campaign.beacon_round)
+        except ValidationError as error:
+            self.message_user(request, refusal_text(error), messages.ERROR)
+            return self._render(request, campaign, operation, BeaconForm())
+        self.message_user(
+            request,
+            _("Fetched from %(url)s. Check it below, then run the draws.") % {"url": url},
+            messages.INFO,
+        )
+        return self._render(request, campaign, operation, BeaconForm(initial={"beacon": text}))
+
+    def _draw(self, request, campaign, beacon):
         was_drawn = campaign.status in (Campaign.Status.DRAWN, Campaign.Status.PUBLISHED)
-        campaign = draw_run(campaign=campaign, entropy=entropy, actor=request.user)
+        campaign = draw_run(campaign=campaign, beacon=beacon, actor=request.user)
         if was_drawn:
             return _("Already drawn at %(when)s: no winner changed.") % {
                 "when": beijing_text(campaign.drawn_at, SECONDS)
             }
         awards = Award.objects.filter(tier__campaign=campaign).count()
-        return _("Drawn at %(when)s with entropy %(entropy)s: %(awards)d awards.") % {
+        return _(
+            "Drawn at %(when)s with drand round %(round)s (signature verified, randomness "
+            "%(entropy)s): %(awards)d awards."
+        ) % {
             "when": beijing_text(campaign.drawn_at, SECONDS),
+            "round": campaign.beacon_round,
             "entropy": campaign.entropy,
             "awards": awards,
         }
@@ -260,9 +285,7 @@ class CampaignOperationsMixin:
             "valid_entries": Entry.objects.filter(campaign=campaign, valid=True).count(),
             "snapshots": list(campaign.snapshots.order_by("kind")),
             "tiers": tier_summaries(campaign),
-            "entropy_delay_minutes": campaign.entropy_delay_minutes,
-            "entropy_ready": campaign.entropy_not_before is not None
-            and now >= campaign.entropy_not_before,
+            "beacon_ready": now >= campaign.beacon_at,
             "with_addresses": can_see_addresses(request.user),
             "awards_url": reverse("admin:campaigns_award_changelist") + query,
             "audit_url": reverse("admin:campaigns_auditevent_changelist")
@@ -284,11 +307,14 @@ class CampaignOperationsMixin:
         elif name == "draw":
             if campaign.status in (S.DRAFT, S.SCHEDULED):
                 return _("Close the campaign before drawing.")
-            if campaign.status == S.CLOSED and now < campaign.entropy_not_before:
+            if campaign.status == S.CLOSED and now < campaign.beacon_at:
                 return _(
-                    "The public entropy does not exist before %(when)s: the draw will "
-                    "be refused until then."
-                ) % {"when": beijing_text(campaign.entropy_not_before, SECONDS)}
+                    "Round %(round)s is published at %(when)s: its beacon does not exist "
+                    "before, so the draw cannot run until then."
+                ) % {
+                    "round": campaign.beacon_round,
+                    "when": beijing_text(campaign.beacon_at, SECONDS),
+                }
         elif name == "publish" and campaign.status not in (S.DRAWN, S.PUBLISHED):
             return _("Run the draws before publishing.")
         return ""

@@ -1,20 +1,21 @@
 import secrets
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
-from django.core.validators import MinValueValidator
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.signals import pre_save
 from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from campaigns import draw
 from square import text
 
-DEFAULT_ENTROPY_SOURCE = gettext_lazy(
-    "the hash of the first Bitcoin block mined at least one hour after the close"
-)
+# What pins the beacon: a change of any of these moves the round.
+BEACON_RULE_FIELDS = frozenset({"ends_at", "entropy_delay", "beacon_chain"})
 
 
 def new_seed() -> str:
@@ -51,6 +52,12 @@ class Campaign(models.Model):
         DRAWN = "drawn", _("drawn")
         PUBLISHED = "published", _("published")
 
+    class BeaconChain(models.TextChoices):
+        """The drand chains the code knows (`campaigns.draw.CHAINS`): never free text."""
+
+        QUICKNET = "quicknet", _("drand quicknet (a round every 3 seconds)")
+        DEFAULT = "default", _("drand default chain (a round every 30 seconds)")
+
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
     title = models.CharField(_("title"), max_length=120)
     title_en = models.CharField(_("title in English"), max_length=120, blank=True)
@@ -82,25 +89,36 @@ class Campaign(models.Model):
     )
     seed = models.CharField(_("draw seed"), max_length=64, default=new_seed, editable=False)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
-    # The close fixes the lists and names where the draw's public randomness will come
-    # from; the draw refuses to run before `entropy_not_before`.
-    entropy_source = models.CharField(
-        _("entropy source"),
-        max_length=300,
-        blank=True,
-        help_text=_("Empty: the first Bitcoin block mined at least one hour after the close."),
+    # The draw's public randomness: a drand round pinned by the rules from the moment the
+    # campaign is scheduled (the first round at or after ends_at + entropy_delay), fixed
+    # once it starts; the draw takes that round's beacon only if its signature verifies.
+    beacon_chain = models.CharField(
+        _("randomness beacon"),
+        max_length=20,
+        choices=BeaconChain.choices,
+        default=BeaconChain.QUICKNET,
+        help_text=_("Fixed when the campaign starts, together with the round."),
     )
-    entropy_delay_minutes = models.PositiveIntegerField(
-        _("entropy delay (minutes)"),
-        default=60,
-        validators=[MinValueValidator(1)],
-        help_text=_("The draw may run this long after the close, once the entropy exists."),
+    entropy_delay = models.DurationField(
+        _("beacon delay after the end"),
+        default=timedelta(hours=1),
+        validators=[MinValueValidator(timedelta(minutes=1)), MaxValueValidator(timedelta(days=30))],
+        help_text=_(
+            "The draw uses the first beacon round published at least this long after the "
+            "end (01:00:00 is one hour)."
+        ),
+    )
+    beacon_round = models.PositiveBigIntegerField(
+        _("beacon round"), null=True, blank=True, editable=False
     )
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True, editable=False)
-    entropy_not_before = models.DateTimeField(
-        _("entropy not before"), null=True, blank=True, editable=False
+    beacon_signature = models.CharField(
+        _("beacon signature"), max_length=192, blank=True, editable=False
     )
-    entropy = models.CharField(_("entropy"), max_length=200, blank=True, editable=False)
+    beacon_previous_signature = models.CharField(
+        _("beacon's previous signature"), max_length=192, blank=True, editable=False
+    )
+    entropy = models.CharField(_("beacon randomness"), max_length=200, blank=True, editable=False)
     drawn_at = models.DateTimeField(_("drawn at"), null=True, blank=True, editable=False)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True, editable=False)
 
@@ -140,10 +158,32 @@ class Campaign(models.Model):
         return list(dict.fromkeys(k for k in keys if k))
 
     @property
-    def entropy_source_text(self) -> str:
-        """Where the draw's public randomness comes from, in the reader's language when
-        it is the default."""
-        return self.entropy_source or str(DEFAULT_ENTROPY_SOURCE)
+    def chain(self) -> draw.Chain:
+        return draw.CHAINS[self.beacon_chain]
+
+    def pinned_round(self) -> int:
+        """The rule: the first round of the chain at or after the end plus the delay."""
+        moment = int(self.ends_at.timestamp()) + int(self.entropy_delay.total_seconds())
+        return draw.round_at_or_after(self.chain, moment)
+
+    @property
+    def beacon_at(self) -> datetime | None:
+        """When the pinned round is published: the draw's randomness does not exist before."""
+        if self.beacon_round is None:
+            return None
+        return datetime.fromtimestamp(draw.round_time(self.chain, self.beacon_round), UTC)
+
+    @property
+    def lists_before_beacon(self) -> bool | None:
+        """Whether the lists were frozen before the pinned round existed (None: open)."""
+        if self.closed_at is None or self.beacon_at is None:
+            return None
+        return self.closed_at < self.beacon_at
+
+    @property
+    def beacon_urls(self) -> list[str]:
+        """Where anyone can read the pinned round's beacon."""
+        return draw.relay_urls(self.chain, self.beacon_round) if self.beacon_round else []
 
     @property
     def ends_at_inclusive(self):
@@ -262,6 +302,30 @@ class Prize(models.Model):
         return (*self.tier.natural_key(), self.slug)
 
     natural_key.dependencies = ["campaigns.rewardtier"]
+
+
+@receiver(pre_save, sender=Campaign)
+def _pin_beacon(sender, instance: Campaign, update_fields=None, **kwargs) -> None:
+    """Pin the beacon round by the rule while the campaign has not started; once it has,
+    refuse any save that would change the chain or the round (a pre_save receiver, so a
+    `loaddata` pins it too)."""
+    if update_fields is not None and not BEACON_RULE_FIELDS & set(update_fields):
+        return
+    pinned = instance.pinned_round()
+    stored = None
+    if instance.pk is not None:
+        fields = ("starts_at", "beacon_chain", "beacon_round")
+        stored = Campaign.objects.filter(pk=instance.pk).values(*fields).first()
+    started = stored and stored["beacon_round"] and stored["starts_at"] <= timezone.now()
+    if started and (stored["beacon_chain"], stored["beacon_round"]) != (
+        instance.beacon_chain,
+        pinned,
+    ):
+        raise ValidationError(
+            gettext("The beacon and its round are fixed since the campaign started."),
+            code="beacon_pinned",
+        )
+    instance.beacon_round = pinned
 
 
 @receiver(pre_save, sender=Campaign)

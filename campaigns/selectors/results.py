@@ -3,9 +3,11 @@
 `results_page` adds what the results page shows beside it, from the same few queries.
 
 What is public when:
-- from creation: the commitment SHA-256(seed) and where the entropy will come from;
-- from the close: each frozen list (digest, size, download) and when the entropy exists;
-- from the draw (status drawn): the seed and the entropy, so anyone can redo the draws;
+- from scheduling: the commitment SHA-256(seed) and the pinned drand round (chain, round,
+  when it is published);
+- from the close: each frozen list (digest, size, download);
+- from the draw (status drawn): the seed and the round's beacon (signature, randomness),
+  so anyone can check the beacon and redo the draws;
 - from publication: the winners and alternates (staff may preview them while drawn).
 """
 
@@ -167,6 +169,43 @@ def _tier_data(campaign, tier, loaded, base_url: str, shown: bool) -> dict:
     return data
 
 
+def beacon_data(campaign: Campaign, *, revealed: bool) -> dict:
+    """The pinned beacon as anyone checks it: the chain's parameters and the round from
+    the start; the signature and its randomness once the draw took them."""
+    chain = campaign.chain
+    data = {
+        "chain": chain.name,
+        "chain_hash": chain.chain_hash,
+        "public_key": chain.public_key,
+        "scheme": chain.scheme,
+        "genesis_time": chain.genesis_time,
+        "period": chain.period,
+        "round": campaign.beacon_round,
+        "round_time": _iso(campaign.beacon_at),
+        "relay_urls": campaign.beacon_urls,
+        "signature": None,
+        "randomness": None,
+    }
+    if revealed and campaign.beacon_signature:
+        data["signature"] = campaign.beacon_signature
+        data["randomness"] = campaign.entropy
+        if campaign.beacon_previous_signature:
+            data["previous_signature"] = campaign.beacon_previous_signature
+    return data
+
+
+def timeline(campaign: Campaign, *, revealed: bool) -> dict:
+    """When each part became public, in order: anyone can see that the commitment and the
+    lists came before the randomness existed (or that they did not)."""
+    return {
+        "commitment_published_at": _iso(campaign.created_at),
+        "lists_frozen_at": _iso(campaign.closed_at),
+        "beacon_round_at": _iso(campaign.beacon_at),
+        "drawn_at": _iso(campaign.drawn_at) if revealed else None,
+        "published_at": _iso(campaign.published_at),
+    }
+
+
 def _results(campaign: Campaign, loaded: _Loaded, base_url: str, shown: bool) -> dict:
     revealed = seed_revealed(campaign)
     return {
@@ -176,8 +215,10 @@ def _results(campaign: Campaign, loaded: _Loaded, base_url: str, shown: bool) ->
         "commitment": draw.commitment(campaign.seed),
         "seed": campaign.seed if revealed else None,
         "entropy": (campaign.entropy or None) if revealed else None,
-        "entropy_source": campaign.entropy_source_text,
-        "entropy_not_before": _iso(campaign.entropy_not_before),
+        "ends_at": _iso(campaign.ends_at),
+        "entropy_delay_seconds": int(campaign.entropy_delay.total_seconds()),
+        "beacon": beacon_data(campaign, revealed=revealed),
+        "timeline": timeline(campaign, revealed=revealed),
         "closed_at": _iso(campaign.closed_at),
         "drawn_at": _iso(campaign.drawn_at) if revealed else None,
         "published_at": _iso(campaign.published_at),
@@ -292,7 +333,7 @@ def results_page(*, campaign: Campaign, viewer=None, base_url: str = "") -> Resu
 
 def fairness_box(campaign: Campaign) -> dict:
     """The campaign page's small fairness box: the commitment from creation on, the
-    entropy source, and once closed the lists' digests (one query, only then)."""
+    pinned beacon round, and once closed the lists' digests (one query, only then)."""
     lists = []
     if lists_frozen(campaign):
         snapshots = Snapshot.objects.filter(campaign=campaign).only("kind", "digest", "size")
@@ -300,9 +341,12 @@ def fairness_box(campaign: Campaign) -> dict:
         lists = [(by_kind[k], list_path(campaign, k)) for k in Snapshot.Kind.values if k in by_kind]
     return {
         "commitment": draw.commitment(campaign.seed),
-        "entropy_source": campaign.entropy_source_text,
-        "entropy_not_before": campaign.entropy_not_before,
+        "chain": campaign.chain,
+        "beacon_round": campaign.beacon_round,
+        "beacon_at": campaign.beacon_at,
+        "beacon_urls": campaign.beacon_urls,
         "closed_at": campaign.closed_at,
+        "lists_before_beacon": campaign.lists_before_beacon,
         "frozen": lists_frozen(campaign),
         "revealed": seed_revealed(campaign),
         "lists": lists,

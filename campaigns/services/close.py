@@ -5,8 +5,6 @@ who can win: the draw reads only the snapshots, and their digests are public bef
 the public randomness the draw uses exists.
 """
 
-from datetime import timedelta
-
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import OuterRef, Subquery
@@ -80,8 +78,7 @@ def campaign_close(*, campaign: Campaign, actor=None, now=None) -> Campaign:
     snapshots = _freeze_all(campaign)
     campaign.status = Campaign.Status.CLOSED
     campaign.closed_at = now
-    campaign.entropy_not_before = now + timedelta(minutes=campaign.entropy_delay_minutes)
-    campaign.save(update_fields=["status", "closed_at", "entropy_not_before"])
+    campaign.save(update_fields=["status", "closed_at"])
     audit_record(
         campaign=campaign,
         actor=actor,
@@ -90,7 +87,13 @@ def campaign_close(*, campaign: Campaign, actor=None, now=None) -> Campaign:
             "commitment": draw.commitment(campaign.seed),  # on record before any entropy
             "entries_checked": checked,
             "lists": {k: {"size": s.size, "digest": s.digest} for k, s in snapshots.items()},
-            "entropy_not_before": campaign.entropy_not_before.isoformat(),
+            # Pinned since the start: the lists above are fixed before it exists, if
+            # the close comes before the round's time (the results page shows both).
+            "beacon": {
+                "chain": campaign.beacon_chain,
+                "round": campaign.beacon_round,
+                "published_at": campaign.beacon_at.isoformat(),
+            },
         },
     )
     return campaign

@@ -1,6 +1,10 @@
 """Running the draws: every tier's winners from the frozen lists, the committed seed and
-the public entropy typed by staff. Idempotent (a second run changes nothing) and atomic
-(a failure half-way leaves no award; the rerun gives the same winners)."""
+the randomness of the drand beacon the rules pinned, taken only once its signature
+verifies. Idempotent (a second run changes nothing) and atomic (a failure half-way leaves
+no award; the rerun gives the same winners). A refused beacon changes nothing but is
+recorded in the campaign's audit log, so attempts with other values are visible."""
+
+import json
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -8,21 +12,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from campaigns import draw
+from campaigns.beacons import beacon_check, beacon_parse
 from campaigns.models import Campaign, Entry, RewardTier, TierDraw
 from campaigns.models.results import DRAWN_KINDS, TIER_LIST
 from campaigns.services.audit import audit_record
 from campaigns.services.moderation import awards_revoke_banned
 from campaigns.services.winners import award_create
-from square.project.beijing_time import SECONDS, beijing_text
 
-
-def entropy_clean(value: str) -> str:
-    value = (value or "").strip()
-    if not value:
-        raise ValidationError(_("Type the public entropy value (e.g. the block hash)."))
-    if len(value) > 200 or not value.isprintable():
-        raise ValidationError(_("The entropy must be at most 200 printable characters."))
-    return value
+# The refusals of a beacon (their codes, from campaigns.beacons): each is audited.
+BEACON_CHECKS = ("malformed", "round", "randomness", "signature")
 
 
 def _sequence(campaign: Campaign, tier: RewardTier, ids: list[int], entropy: str, skip: int):
@@ -78,11 +76,28 @@ def _draw_tiers(campaign: Campaign, entropy: str, now) -> dict:
     return summary
 
 
+def draw_run(*, campaign: Campaign, beacon: str | bytes, actor=None, now=None) -> Campaign:
+    """Draw every tier of a closed campaign with the pinned round's beacon (the JSON a
+    relay serves). A campaign already drawn is returned as it is: drawing again never
+    changes a winner. A refused beacon raises the refusal after recording it."""
+    try:
+        return _draw_locked(campaign=campaign, beacon=beacon, actor=actor, now=now)
+    except ValidationError as refusal:
+        if getattr(refusal, "code", None) in BEACON_CHECKS:
+            # In a transaction of its own: the draw's was rolled back with nothing in it.
+            text = beacon.decode("utf-8", "replace") if isinstance(beacon, bytes) else beacon
+            audit_record(
+                campaign=campaign, actor=actor, action="draw_refused",
+                inputs={"beacon": str(text)[:600]},
+                result={"check": refusal.code, "pinned_round": campaign.beacon_round},
+            )  # fmt: skip
+        raise
+
+
 @transaction.atomic
-def draw_run(*, campaign: Campaign, entropy: str, actor=None, now=None) -> Campaign:
-    """Draw every tier of a closed campaign. A campaign already drawn is returned as it
-    is: drawing again never changes a winner. The row lock makes two staff pressing
-    the button at once wait for each other; the second sees it drawn."""
+def _draw_locked(*, campaign: Campaign, beacon: str | bytes, actor, now) -> Campaign:
+    """The row lock makes two staff pressing the button at once wait for each other; the
+    second sees it drawn."""
     if actor is not None and not actor.has_perm("campaigns.run_draw"):
         raise PermissionDenied(_("You may not run draws."))
     campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
@@ -91,18 +106,23 @@ def draw_run(*, campaign: Campaign, entropy: str, actor=None, now=None) -> Campa
     if campaign.status != Campaign.Status.CLOSED:
         raise ValidationError(_("Close the campaign before drawing."))
     now = now or timezone.now()
-    if now < campaign.entropy_not_before:
-        when = beijing_text(campaign.entropy_not_before, SECONDS, zone=False)
-        raise ValidationError(
-            _("The public entropy does not exist before %(when)s (UTC+8).") % {"when": when}
-        )
-    entropy = entropy_clean(entropy)
-    summary = _draw_tiers(campaign, entropy, now)
-    campaign.entropy, campaign.status, campaign.drawn_at = entropy, Campaign.Status.DRAWN, now
-    campaign.save(update_fields=["entropy", "status", "drawn_at"])
+    checked = beacon_check(
+        chain=campaign.chain, round_number=campaign.beacon_round, beacon=beacon_parse(beacon)
+    )
+    summary = _draw_tiers(campaign, checked["randomness"], now)
+    campaign.entropy = checked["randomness"]
+    campaign.beacon_signature = checked["signature"]
+    campaign.beacon_previous_signature = checked.get("previous_signature", "")
+    campaign.status, campaign.drawn_at = Campaign.Status.DRAWN, now
+    campaign.save(
+        update_fields=[
+            "entropy", "beacon_signature", "beacon_previous_signature", "status", "drawn_at"
+        ]
+    )  # fmt: skip
     revoked = awards_revoke_banned(campaign=campaign)
     audit_record(
-        campaign=campaign, actor=actor, action="draw", inputs={"entropy": entropy},
-        result={"winners": summary, "revoked_banned": revoked},
+        campaign=campaign, actor=actor, action="draw",
+        inputs={"beacon": json.dumps(checked, sort_keys=True)},
+        result={"winners": summary, "revoked_banned": revoked, "entropy": checked["randomness"]},
     )  # fmt: skip
     return campaign

@@ -4,7 +4,7 @@ every winner, as anyone can with `python3 campaigns/draw.py` — for the
 
 The results come from `results_data` (as results.json serves them, winners included
 even before publication) and the lists straight from the frozen snapshots, so no HTTP
-is needed. Beyond what the public script can check, the lists' digests and the entropy
+is needed. Beyond what the public script can check, the lists' digests and the randomness
 are compared with the audit log, and each lucky-draw winner with the winning post's
 author. `published_results_verify` instead checks a live site with the shipped script.
 Nothing here writes: every check reads and reports.
@@ -108,8 +108,9 @@ def _check_lists(report: Report, campaign: Campaign) -> dict[str, bytes]:
 
 
 def _check_draw(report: Report, campaign: Campaign, bodies: dict[str, bytes], expected) -> None:
-    """The seed against the commitment, the entropy against the audit log, then each
-    tier's draw redone by the public script's own `draw.verify` on the frozen bytes."""
+    """The seed against the commitment and the randomness against the audit log, the
+    beacon, then each tier's draw redone by the public script's own checks on the frozen
+    bytes."""
     data = results_data(campaign=campaign, preview=True)
     if not _is_hex(data["seed"], 64):
         report.add("mismatch", _("the seed is not 64 hexadecimal digits"))
@@ -121,8 +122,9 @@ def _check_draw(report: Report, campaign: Campaign, bodies: dict[str, bytes], ex
             raise VerifyError(_("No frozen list at %(url)s.") % {"url": url})
         return bodies[url]
 
+    _check_beacon(report, campaign, data)
     for tier in data["tiers"]:
-        found = draw.verify({**data, "tiers": [tier]}, fetch=fetch)
+        found = draw.tier_problems(tier, data["seed"], data["entropy"] or "", fetch)
         for problem in found:
             report.add("mismatch", problem)
         if not found:
@@ -156,13 +158,34 @@ def _check_seed(report: Report, campaign: Campaign, data: dict, expected) -> Non
             _("the commitment differs from the one recorded before the draw"),
         )
     drawing = AuditEvent.objects.filter(campaign=campaign, action="draw").order_by("id")
-    inputs = drawing.values_list("inputs", flat=True).first()
-    if inputs is not None:
+    result = drawing.values_list("result", flat=True).first()
+    if result is not None:
         report.check(
-            inputs.get("entropy") == data["entropy"],
-            _("entropy %(entropy)r as recorded at the draw") % {"entropy": data["entropy"]},
-            _("the entropy differs from the one recorded at the draw"),
+            result.get("entropy") == data["entropy"],
+            _("randomness %(entropy)s as recorded at the draw") % {"entropy": data["entropy"]},
+            _("the randomness differs from the one recorded at the draw"),
         )
+
+
+def _check_beacon(report: Report, campaign: Campaign, data: dict) -> None:
+    """The public script's beacon checks (the pinned round, randomness = SHA-256 of the
+    signature, the draws' entropy), then the BLS signature against the chain's key."""
+    problems = draw.beacon_problems(data)
+    for problem in problems:
+        report.add("mismatch", problem)
+    if problems:
+        return
+    beacon = data["beacon"]
+    report.add(
+        "ok",
+        _("drand %(chain)s round %(round)s, the round the rules pinned")
+        % {"chain": beacon["chain"], "round": beacon["round"]},
+    )
+    report.check(
+        draw.bls_verify(campaign.chain, beacon) is True,
+        _("the beacon's BLS signature verifies against the chain's public key"),
+        _("the beacon's BLS signature does not verify against the chain's public key"),
+    )
 
 
 def _check_lucky_authors(report: Report, campaign: Campaign) -> None:

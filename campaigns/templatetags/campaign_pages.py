@@ -37,6 +37,24 @@ def _clock(seconds: int) -> str:
     return f"{hours:02d}:{minutes:02d}:{secs:02d}"
 
 
+@register.filter
+def duration_words(delta) -> str:
+    """A duration in words ("1 hour", "4 days 11 hours 24 minutes 49 seconds")."""
+    seconds = int(delta.total_seconds())
+    units = (
+        (86400, lambda n: ngettext("%(n)d day", "%(n)d days", n)),
+        (3600, lambda n: ngettext("%(n)d hour", "%(n)d hours", n)),
+        (60, lambda n: ngettext("%(n)d minute", "%(n)d minutes", n)),
+        (1, lambda n: ngettext("%(n)d second", "%(n)d seconds", n)),
+    )
+    parts = []
+    for size, words in units:
+        count, seconds = divmod(seconds, size)
+        if count:
+            parts.append(words(count) % {"n": count})
+    return " ".join(parts) or ngettext("%(n)d second", "%(n)d seconds", 0) % {"n": 0}
+
+
 @register.simple_tag
 def countdown(target, now=None) -> str:
     """Time left until `target`: "3 days 04:05:06" (the script keeps it ticking)."""

@@ -13,6 +13,7 @@ from datetime import timezone as dt_timezone
 import factory
 from django.utils import timezone
 
+from campaigns.demo.beacons import delay_to, recorded
 from campaigns.models import Campaign, Prize, RewardTier
 from square.models import Comment, Like, Post, User
 from square.services.comments import comment_create
@@ -34,6 +35,9 @@ DURING = cn(2026, 1, 5, 12, 0, 0)  # a moment well inside the window
 BEFORE = cn(2025, 12, 1, 12, 0, 0)  # well before it
 AFTER = cn(2026, 2, 1, 12, 0, 0)  # well after it
 LONG_AGO = cn(2025, 6, 1, 12, 0, 0)  # when established members joined
+
+# The real beacon of the round a factory campaign pins: what its draw takes.
+RECORDED = recorded()
 
 TAG = "我的2026第一帖"
 ALIASES = ["我的2026第一条帖", "我的2026第一條帖"]
@@ -137,6 +141,9 @@ class CampaignFactory(factory.django.DjangoModelFactory):
     starts_at = WINDOW_START
     ends_at = WINDOW_END
     status = Campaign.Status.SCHEDULED
+    # Pins the recorded round (campaigns/demo/relay/) when the campaign ends before it,
+    # so a test draws with a real beacon (`RECORDED`); else the model's default.
+    entropy_delay = factory.LazyAttribute(lambda c: delay_to(c.ends_at) or timedelta(hours=1))
 
 
 class RewardTierFactory(factory.django.DjangoModelFactory):

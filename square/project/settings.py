@@ -232,6 +232,9 @@ SQUARE_IMAGE_PIXELS_PER_POST = env.int("SQUARE_IMAGE_PIXELS_PER_POST", default=1
 SQUARE_AVATAR_MAX_PIXELS = env.int("SQUARE_AVATAR_MAX_PIXELS", default=16_000_000)
 SQUARE_IMAGE_MAX_SIDE = env.int("SQUARE_IMAGE_MAX_SIDE", default=2048)
 SQUARE_IMAGES_PER_POST = 9
+# Where the admin's "fetch the beacon" asks for a draw's drand round, in order (each with
+# a short timeout); empty: drand's public relays. The beacon is verified either way.
+SQUARE_DRAND_RELAYS = env.list("SQUARE_DRAND_RELAYS", default=[])
 SQUARE_FEED_PAGE_SIZE = 20
 SQUARE_COMMENTS_PAGE_SIZE = 50
 # A post keeps its first text, its last SQUARE_REVISIONS_KEPT earlier texts and the text

@@ -46,7 +46,8 @@ class Command(BaseCommand):
         )
         for snapshot in campaign.snapshots.order_by("kind"):
             self.stdout.write(f"  {snapshot.kind}: {snapshot.size} (SHA-256 {snapshot.digest})")
-        self.stdout.write(f"Entropy source: {campaign.entropy_source_text}")
         self.stdout.write(
-            f"The entropy exists after {beijing_text(campaign.entropy_not_before, SECONDS)}."
+            f"The draw takes drand {campaign.beacon_chain} round {campaign.beacon_round}, "
+            f"published at {beijing_text(campaign.beacon_at, SECONDS)}: "
+            f"{campaign.beacon_urls[0]}"
         )

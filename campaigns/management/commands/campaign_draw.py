@@ -1,7 +1,10 @@
-"""`manage.py campaign_draw <slug> --entropy VALUE`: run every tier's draw of a closed
-campaign, as the admin's draw page does (the same service)."""
+"""`manage.py campaign_draw <slug> --beacon FILE` (or `--beacon -` for standard input):
+run every tier's draw of a closed campaign with the pinned drand round's beacon, as the
+admin's draw page does (the same service, which refuses any other value)."""
 
-from django.core.management.base import BaseCommand
+import sys
+
+from django.core.management.base import BaseCommand, CommandError
 
 from campaigns.management.commands.campaign_close import campaign_for, run
 from campaigns.models import Award, Campaign
@@ -10,15 +13,26 @@ from square.project.beijing_time import SECONDS, beijing_text
 
 
 class Command(BaseCommand):
-    help = "Run the draws of a closed campaign with the public entropy value."
+    help = "Run the draws of a closed campaign with its pinned drand round's beacon."
 
     def add_arguments(self, parser):
         parser.add_argument("slug", help="the campaign's slug")
         parser.add_argument(
-            "--entropy", required=True, help="the public entropy value (e.g. the block hash)"
+            "--beacon",
+            required=True,
+            help="a file with the round's beacon JSON as a drand relay serves it, or - for stdin",
         )
 
-    def handle(self, *args, slug, entropy, **options):
+    def _read(self, source: str) -> str:
+        if source == "-":
+            return sys.stdin.read()
+        try:
+            with open(source, encoding="utf-8") as handle:
+                return handle.read()
+        except OSError as error:
+            raise CommandError(f"Cannot read {source}: {error}") from error
+
+    def handle(self, *args, slug, beacon, **options):
         campaign = campaign_for(slug)
         if campaign.status in (Campaign.Status.DRAWN, Campaign.Status.PUBLISHED):
             when = beijing_text(campaign.drawn_at, SECONDS)
@@ -27,13 +41,15 @@ class Command(BaseCommand):
             )
             return
         self.stderr.write(
-            f"Drawing {campaign.slug} (entropy source: {campaign.entropy_source_text})…"
+            f"Drawing {campaign.slug} with drand {campaign.beacon_chain} round "
+            f"{campaign.beacon_round}…"
         )
-        campaign = run(draw_run, campaign=campaign, entropy=entropy)
+        campaign = run(draw_run, campaign=campaign, beacon=self._read(beacon))
         self.stdout.write(
             self.style.SUCCESS(
                 f"Drawn {campaign.slug} at {beijing_text(campaign.drawn_at, SECONDS)} "
-                f"with entropy {campaign.entropy}."
+                f"with round {campaign.beacon_round} (signature verified), "
+                f"randomness {campaign.entropy}."
             )
         )
         for tier in campaign.tiers.order_by("order", "id"):
