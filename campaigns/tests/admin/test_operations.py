@@ -3,30 +3,39 @@ awards, and every step lands in the read-only audit log."""
 
 import csv
 import io
+import json
 from datetime import timedelta
 
 import pytest
 from django.contrib.auth.models import Permission
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import translation
 
+from campaigns.demo.beacons import DEMO_ROUND, recorded, relay_url
 from campaigns.exports import columns
-from campaigns.models import AuditEvent, Award, Campaign, ShippingAddress, Snapshot
+from campaigns.models import AuditEvent, Award, Campaign, ShippingAddress, Snapshot, TierDraw
 from campaigns.tests.factories import (
-    AFTER,
     DURING,
+    RECORDED,
+    WINDOW_END,
     four_tier_campaign,
 )
 from square.models import User
+from square.project.beijing_time import SECONDS, beijing_text
 from square.tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
-CLOSE_AT = AFTER
-TOO_EARLY = AFTER + timedelta(minutes=30)
-DRAW_AT = AFTER + timedelta(hours=2)
-ENTROPY = "0000000000000000000111b2c3d4e5f60718293a4b5c6d7e8f9012a3b4c5d6e7"
+# The factory campaign pins the recorded round DEMO_ROUND, published on 2026-01-20 at
+# 11:24:48 (UTC+8): staff close the morning after the end, before the round exists.
+CLOSE_AT = WINDOW_END + timedelta(hours=9)
+BEACON_AT = WINDOW_END + timedelta(days=4, hours=11, minutes=24, seconds=49)
+TOO_EARLY = BEACON_AT - timedelta(minutes=30)
+DRAW_AT = BEACON_AT + timedelta(hours=2)
+ENTROPY = json.loads(RECORDED)["randomness"]
+OTHER_ROUND = 20791007  # a real, earlier quicknet round: not the one the rules pinned
 BOM = "\ufeff"
 
 
@@ -80,7 +89,7 @@ def close_and_draw(campaign, clock):
     clock(CLOSE_AT)
     campaign_close(campaign=campaign)
     clock(DRAW_AT)
-    return draw_run(campaign=Campaign.objects.get(pk=campaign.pk), entropy=ENTROPY)
+    return draw_run(campaign=Campaign.objects.get(pk=campaign.pk), beacon=RECORDED)
 
 
 def read_csv(response) -> list[list[str]]:
@@ -105,7 +114,11 @@ def test_a_superuser_closes_draws_and_publishes_in_the_admin(root_client, root, 
     response = root_client.post(url("close", campaign), follow=True)
     campaign.refresh_from_db()
     assert campaign.status == "closed" and campaign.closed_at == CLOSE_AT
-    assert any("Lists frozen: 19 valid posts" in m for m in messages_of(response))
+    assert campaign.beacon_at == BEACON_AT
+    closing = (
+        f"The draw takes drand round {DEMO_ROUND}, published at {beijing_text(BEACON_AT, SECONDS)}"
+    )
+    assert any("Lists frozen: 19 valid posts" in m and closing in m for m in messages_of(response))
 
     page = root_client.get(url("close", campaign))
     assert "already done" in page.text and 'id="operation-form"' not in page.text
@@ -113,14 +126,16 @@ def test_a_superuser_closes_draws_and_publishes_in_the_admin(root_client, root, 
 
     clock(DRAW_AT)
     page = root_client.get(url("draw", campaign))
-    assert campaign.entropy_source in page.text
-    assert 'name="entropy"' in page.text and "operation-blocker" not in page.text
-    response = root_client.post(url("draw", campaign), {"entropy": ENTROPY}, follow=True)
+    assert 'name="beacon"' in page.text and 'name="beacon_file"' in page.text
+    assert "operation-blocker" not in page.text
+    response = root_client.post(url("draw", campaign), {"beacon": RECORDED}, follow=True)
     campaign.refresh_from_db()
     assert (campaign.status, campaign.entropy) == ("drawn", ENTROPY)
+    assert campaign.beacon_signature == json.loads(RECORDED)["signature"]
     assert Award.objects.filter(tier__campaign=campaign, tier__slug="top").count() == 3
     assert Award.objects.filter(tier__campaign=campaign, tier__slug="lucky").count() == 1
-    assert any("Drawn at" in m for m in messages_of(response))
+    drawn = f"with drand round {DEMO_ROUND} (signature verified, randomness {ENTROPY})"
+    assert any("Drawn at" in m and drawn in m for m in messages_of(response))
 
     response = root_client.post(url("publish", campaign), follow=True)
     campaign.refresh_from_db()
@@ -133,25 +148,62 @@ def test_a_superuser_closes_draws_and_publishes_in_the_admin(root_client, root, 
         ("draw", root.pk),
         ("publish", root.pk),
     ]
-    assert events[1].inputs == {"entropy": ENTROPY}
+    assert events[1].inputs == {"beacon": json.dumps(json.loads(RECORDED), sort_keys=True)}
+    assert events[1].result["entropy"] == ENTROPY
 
 
-def test_the_draw_page_refuses_before_the_entropy_exists(root_client, setup, clock):
+def test_the_draw_page_names_the_pinned_round_and_refuses_another(root, root_client, setup, clock):
     campaign = setup
     clock(CLOSE_AT)
     root_client.post(url("close", campaign))
     clock(TOO_EARLY)
     page = root_client.get(url("draw", campaign))
-    assert "operation-blocker" in page.text and "does not exist before" in page.text
-    response = root_client.post(url("draw", campaign), {"entropy": ENTROPY})
+    blocker = f"Round {DEMO_ROUND} is published at {beijing_text(BEACON_AT, SECONDS)}"
+    assert "operation-blocker" in page.text and blocker in page.text
+    # A real beacon of a round that exists already is not the pinned one: refused.
+    other = recorded("quicknet", OTHER_ROUND)
+    response = root_client.post(url("draw", campaign), {"beacon": other})
     assert response.status_code == 200
-    assert any("does not exist before" in m for m in messages_of(response))
-    assert not Award.objects.exists()
+    refusal = (
+        f"This beacon is round {OTHER_ROUND}; the rules pinned this draw to round {DEMO_ROUND}."
+    )
+    assert refusal in messages_of(response)
+    assert not Award.objects.exists() and not TierDraw.objects.exists()
     assert Campaign.objects.get(pk=campaign.pk).status == "closed"
-    # an empty entropy is a form error, not a 500
+    event = AuditEvent.objects.get(campaign=campaign, action="draw_refused")
+    assert (event.actor_id, event.inputs) == (root.pk, {"beacon": other.strip()})
+    assert event.result == {"check": "round", "pinned_round": DEMO_ROUND}
+    assert not AuditEvent.objects.filter(action="draw").exists()
+    # Once the round's time has passed, the page no longer blocks.
+    clock(BEACON_AT)
+    assert "operation-blocker" not in root_client.get(url("draw", campaign)).text
+    # an empty beacon is a form error, not a 500 (and no attempt to record)
     clock(DRAW_AT)
-    response = root_client.post(url("draw", campaign), {"entropy": "  "})
-    assert response.status_code == 200 and not Award.objects.exists()
+    response = root_client.post(url("draw", campaign), {"beacon": "  "})
+    assert response.status_code == 200 and "Paste the round" in response.text
+    assert not Award.objects.exists()
+    assert AuditEvent.objects.filter(action="draw_refused").count() == 1
+
+
+def test_the_draw_page_takes_an_uploaded_or_fetched_beacon(root_client, setup, clock, settings):
+    campaign = setup
+    clock(CLOSE_AT)
+    root_client.post(url("close", campaign))
+    clock(DRAW_AT)
+    # "fetch" asks the relays (here the recorded one) and only fills the form.
+    settings.SQUARE_DRAND_RELAYS = [relay_url()]
+    page = root_client.post(url("draw", campaign), {"fetch": "1"})
+    assert page.status_code == 200
+    assert page.context["form"].initial == {"beacon": RECORDED}
+    assert any(m.startswith(f"Fetched from {relay_url()}/") for m in messages_of(page))
+    assert Campaign.objects.get(pk=campaign.pk).status == "closed"
+    assert not Award.objects.exists() and not AuditEvent.objects.filter(action="draw").exists()
+    # A file saved from a relay draws as the pasted text does.
+    upload = SimpleUploadedFile("25358708.json", RECORDED.encode(), "application/json")
+    response = root_client.post(url("draw", campaign), {"beacon_file": upload}, follow=True)
+    campaign.refresh_from_db()
+    assert (campaign.status, campaign.entropy) == ("drawn", ENTROPY)
+    assert any("signature verified" in m for m in messages_of(response))
 
 
 def test_closing_before_the_end_is_an_error_message_not_a_500(root_client, setup, clock):
@@ -196,7 +248,7 @@ def test_staff_without_the_permissions_see_nothing_and_get_403(client, setup, cl
         assert f'value="{action}"' not in listing.text
     for name in ("close", "draw", "publish"):
         assert client.get(url(name, campaign)).status_code == 403
-        assert client.post(url(name, campaign), {"entropy": ENTROPY}).status_code == 403
+        assert client.post(url(name, campaign), {"beacon": RECORDED}).status_code == 403
     client.post(
         reverse("admin:campaigns_campaign_changelist"),
         {"action": "close_campaign", "_selected_action": [campaign.pk], "index": 0},
@@ -214,7 +266,7 @@ def test_each_permission_opens_only_its_own_operation(client, setup, clock):
     client.post(url("close", campaign))
     assert Campaign.objects.get(pk=campaign.pk).status == "closed"
     clock(DRAW_AT)
-    assert client.post(url("draw", campaign), {"entropy": ENTROPY}).status_code == 403
+    assert client.post(url("draw", campaign), {"beacon": RECORDED}).status_code == 403
     assert not Award.objects.exists()
 
 
@@ -373,9 +425,14 @@ def test_commands_close_draw_publish_and_export(setup, clock, tmp_path):
     clock(CLOSE_AT)
     call_command("campaign_close", "ops", stdout=out, stderr=err)
     assert "Closed ops" in out.getvalue() and "lucky_tickets: 19" in out.getvalue()
+    assert f"The draw takes drand quicknet round {DEMO_ROUND}" in out.getvalue()
     clock(DRAW_AT)
-    call_command("campaign_draw", "ops", "--entropy", ENTROPY, stdout=out, stderr=err)
+    beacon = tmp_path / "beacon.json"
+    beacon.write_text(RECORDED, encoding="utf-8")
+    call_command("campaign_draw", "ops", "--beacon", str(beacon), stdout=out, stderr=err)
     assert "Drawn ops" in out.getvalue() and "top (leaderboard): 3 awards" in out.getvalue()
+    assert f"with round {DEMO_ROUND} (signature verified), randomness {ENTROPY}" in out.getvalue()
+    assert Campaign.objects.get(pk=campaign.pk).entropy == ENTROPY
     call_command("campaign_publish", "ops", stdout=out, stderr=err)
     assert Campaign.objects.get(pk=campaign.pk).status == "published"
 
@@ -403,7 +460,7 @@ def test_commands_close_draw_publish_and_export(setup, clock, tmp_path):
     }  # fmt: skip
 
 
-def test_commands_fail_cleanly(setup, clock, tmp_path):
+def test_commands_fail_cleanly(setup, clock, tmp_path, monkeypatch):
     with pytest.raises(CommandError, match="No campaign"):
         call_command("campaign_close", "nope")
     with pytest.raises(CommandError, match="No campaign"):
@@ -414,8 +471,17 @@ def test_commands_fail_cleanly(setup, clock, tmp_path):
     clock(CLOSE_AT)
     call_command("campaign_close", "ops", stdout=io.StringIO())
     clock(TOO_EARLY)
-    with pytest.raises(CommandError, match="does not exist before"):
-        call_command("campaign_draw", "ops", "--entropy", ENTROPY, stderr=io.StringIO())
+    with pytest.raises(CommandError, match="Cannot read"):
+        call_command("campaign_draw", "ops", "--beacon", str(tmp_path / "missing.json"))
+    other = tmp_path / "other.json"
+    other.write_text(recorded("quicknet", OTHER_ROUND), encoding="utf-8")
+    with pytest.raises(CommandError, match=f"the rules pinned this draw to round {DEMO_ROUND}"):
+        call_command("campaign_draw", "ops", "--beacon", str(other), stderr=io.StringIO())
+    monkeypatch.setattr("sys.stdin", io.StringIO("not a beacon"))
+    with pytest.raises(CommandError, match="This is not a drand beacon"):
+        call_command("campaign_draw", "ops", "--beacon", "-", stderr=io.StringIO())
+    refused = AuditEvent.objects.filter(action="draw_refused").order_by("id")
+    assert [e.result["check"] for e in refused] == ["round", "malformed"]
     with pytest.raises(CommandError, match="Run the draws"):
         call_command("campaign_publish", "ops")
     assert not Award.objects.exists()
