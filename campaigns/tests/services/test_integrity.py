@@ -12,6 +12,7 @@ from campaigns.services import campaign_close, draw_run
 from campaigns.tests.factories import (
     AFTER,
     DURING,
+    RECORDED,
     TAG,
     entry_post,
     four_tier_campaign,
@@ -24,7 +25,6 @@ from square.services.posts import post_create
 from square.tests.services.test_duplicates import ORIGINAL, OTHER
 
 pytestmark = pytest.mark.django_db
-ENTROPY = "1111111111111111111111111111111111111111111111111111111111111111"
 DRAW_AT = AFTER + timedelta(hours=2)
 LONG = f"#{TAG} {ORIGINAL}"
 
@@ -105,7 +105,7 @@ def test_a_ban_stops_entries_and_interactions_counting(campaign, moderator):
 def _drawn(**fields):
     campaign, members, posts = four_tier_campaign(**fields)
     campaign_close(campaign=campaign, now=AFTER)
-    draw_run(campaign=campaign, entropy=ENTROPY, now=DRAW_AT)
+    draw_run(campaign=campaign, beacon=RECORDED, now=DRAW_AT)
     return campaign, members, posts
 
 
@@ -145,7 +145,7 @@ def test_someone_banned_between_close_and_draw_loses_what_the_draw_gives(moderat
     campaign, members, _posts = four_tier_campaign()
     campaign_close(campaign=campaign, now=AFTER)
     user_ban(user=members[0], actor=moderator, reason="批量违规")
-    draw_run(campaign=campaign, entropy=ENTROPY, now=DRAW_AT)
+    draw_run(campaign=campaign, beacon=RECORDED, now=DRAW_AT)
     assert not Award.objects.filter(user=members[0]).exclude(status="revoked").exists()
     revoked = Award.objects.filter(user=members[0], status="revoked").count()
     assert revoked >= 1  # every newcomer wins the newcomer tier
