@@ -1,5 +1,6 @@
 """After the draw: publishing, replacing a disqualified winner, marking, addresses."""
 
+import json
 from datetime import timedelta
 
 import pytest
@@ -19,6 +20,7 @@ from campaigns.services import (
 from campaigns.tests.factories import (
     AFTER,
     DURING,
+    RECORDED,
     CampaignFactory,
     PrizeFactory,
     RewardTierFactory,
@@ -29,7 +31,7 @@ from square.models import Notification
 
 pytestmark = pytest.mark.django_db
 
-ENTROPY = "00000000000000000000abcdef0123456789abcdef0123456789abcdef012345"
+ENTROPY = json.loads(RECORDED)["randomness"]  # the draws' randomness: the beacon's
 DRAW_AT = AFTER + timedelta(hours=2)
 ADDRESS = {"name": "林小雨", "phone": "+86 138 0000 0000", "address": "上海市…", "country": "中国"}
 
@@ -46,7 +48,7 @@ def drawn(db):
     for i, person in enumerate(people):
         entry_post(person, at=DURING + timedelta(minutes=i))
     campaign_close(campaign=campaign, now=AFTER)
-    return draw_run(campaign=campaign, entropy=ENTROPY, now=DRAW_AT)
+    return draw_run(campaign=campaign, beacon=RECORDED, now=DRAW_AT)
 
 
 def test_publishing_tells_every_winner_once(drawn):
