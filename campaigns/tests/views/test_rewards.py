@@ -12,6 +12,9 @@ from campaigns.forms import AddressForm
 from campaigns.models import Award, AwardItem, ShippingAddress
 from campaigns.services import award_disqualify, campaign_close, draw_run, results_publish
 from campaigns.tests.factories import (
+    RECORDED,
+    WINDOW_END,
+    WINDOW_START,
     CampaignFactory,
     PrizeFactory,
     RewardTierFactory,
@@ -22,7 +25,6 @@ from campaigns.tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-ENTROPY = "00000000000000000000abcdef0123456789abcdef0123456789abcdef012345"
 ADDRESS = {
     "name": "林小雨",
     "phone": "+86 138 0000 0000",
@@ -34,11 +36,12 @@ REWARDS = "/me/rewards/"
 
 
 def moments():
-    """A window that ended recently, so featured slots (from the draw on) are active."""
+    """The New-Year window, which pins the recorded beacon's round (its draw takes a real
+    beacon), closed and drawn recently, so featured slots (from the draw on) are active."""
     now = timezone.now().replace(microsecond=0)
     return {
-        "start": now - timedelta(days=10),
-        "end": now - timedelta(days=3),
+        "start": WINDOW_START,
+        "end": WINDOW_END,
         "close": now - timedelta(days=2),
         "draw": now - timedelta(days=2) + timedelta(hours=2),
         "publish": now - timedelta(days=1),
@@ -77,7 +80,7 @@ def build(tiers=1, featured=True, publish=True):
             like_at(fan, post)
         posts.append(post)
     campaign_close(campaign=campaign, now=at["close"])
-    campaign = draw_run(campaign=campaign, entropy=ENTROPY, now=at["draw"])
+    campaign = draw_run(campaign=campaign, beacon=RECORDED, now=at["draw"])
     if publish:
         campaign = results_publish(campaign=campaign, now=at["publish"])
     cache.clear()
