@@ -24,6 +24,7 @@ from campaigns.services import campaign_close, draw_run
 from campaigns.services.audit import audit_record
 from campaigns.tests.factories import (
     AFTER,
+    RECORDED,
     CampaignFactory,
     RewardTierFactory,
     four_tier_campaign,
@@ -45,7 +46,6 @@ from square.services.comments import comment_create, comment_hide
 from square.services.posts import post_hide
 from square.tests.factories import ServicePostFactory, UserFactory
 
-ENTROPY = "0000000000000000000111b2c3d4e5f60718293a4b5c6d7e8f9012a3b4c5d6e7"
 ROLE_GROUPS = {
     "ops": roles.OPERATIONS,
     "ful": roles.FULFILMENT,
@@ -117,7 +117,7 @@ def _campaigns(w, clock):
     clock(AFTER)
     campaign_close(campaign=campaign)
     clock(AFTER + timedelta(hours=2))
-    w.campaign = draw_run(campaign=Campaign.objects.get(pk=campaign.pk), entropy=ENTROPY)
+    w.campaign = draw_run(campaign=Campaign.objects.get(pk=campaign.pk), beacon=RECORDED)
     w.lucky = Award.objects.get(tier__campaign=w.campaign, tier__slug="lucky")
     w.code = w.lucky.items.get().code
     w.parcel = Award.objects.filter(tier__campaign=w.campaign, tier__slug="top").first()

@@ -33,8 +33,8 @@ from campaigns.services import (
     results_publish,
 )
 from campaigns.services.recheck import entries_recheck
+from campaigns.tests.factories import RECORDED
 from campaigns.tests.privilege_world import (
-    ENTROPY,
     ROLES,
     admin_url_names,
     build_world,
@@ -168,7 +168,7 @@ SERVICES = {
         {OPS, *TOP}, lambda w, a: campaign_close(campaign=fresh(w.campaign), actor=a)),
     "draw_run": (
         {OPS, *TOP},
-        lambda w, a: draw_run(campaign=fresh(w.campaign), entropy=ENTROPY, actor=a)),
+        lambda w, a: draw_run(campaign=fresh(w.campaign), beacon=RECORDED, actor=a)),
     "results_publish": (
         {OPS, *TOP}, lambda w, a: results_publish(campaign=fresh(w.campaign), actor=a)),
     "award_disqualify": (
@@ -277,9 +277,9 @@ PAGE_POSTS = {
     "campaign close page": (  # already closed: the page says so and nothing changes
         {OPS, *TOP}, lambda w: reverse("admin:campaigns_campaign_close", args=[w.campaign.pk]),
         {}, lambda w, r: r.status_code == 302),
-    "campaign draw page": (  # already drawn with this entropy: no winner changes
+    "campaign draw page": (  # already drawn with this beacon: no winner changes
         {OPS, *TOP}, lambda w: reverse("admin:campaigns_campaign_draw", args=[w.campaign.pk]),
-        {"entropy": ENTROPY}, lambda w, r: r.status_code == 302),
+        {"beacon": RECORDED}, lambda w, r: r.status_code == 302),
     "campaign publish page": (
         {OPS, *TOP}, lambda w: reverse("admin:campaigns_campaign_publish", args=[w.campaign.pk]),
         {}, lambda w, r: fresh(w.campaign).status == "published"),
