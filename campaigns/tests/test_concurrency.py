@@ -3,6 +3,7 @@ draws give one result, two closes one set of lists, a newcomer's simultaneous fi
 posts one newcomer award (and one new voice), two saves of an address one consistent
 address. A save racing a delivery is replayed deterministically on every database."""
 
+import json
 import threading
 from datetime import timedelta
 
@@ -12,6 +13,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from campaigns import draw
+from campaigns.demo.beacons import DEMO_ROUND, recorded
 from campaigns.models import (
     AuditEvent,
     Award,
@@ -26,6 +28,7 @@ from campaigns.services import entries as entries_service
 from campaigns.tests.factories import (
     DURING,
     LONG_AGO,
+    RECORDED,
     TAG,
     CampaignFactory,
     entry_text,
@@ -35,7 +38,6 @@ from campaigns.tests.factories import (
 from campaigns.tests.test_faults import (
     CLOSE_AT,
     DRAW_AT,
-    ENTROPY,
     _Undo,
     undisturbed_winners,
     winners,
@@ -43,6 +45,8 @@ from campaigns.tests.test_faults import (
 from square.models import Post
 from square.services.posts import post_create, post_edit
 from square.tests.parallel import needs_postgresql, run_together
+
+RANDOMNESS = json.loads(RECORDED)["randomness"]  # what the pinned round's beacon draws with
 
 ADDRESSES = [
     {"name": "Alice Winner", "phone": "+86 138 0000 0001", "address": "1 Century Avenue",
@@ -55,23 +59,56 @@ ADDRESSES = [
 @needs_postgresql
 @pytest.mark.django_db(transaction=True)
 def test_two_staff_drawing_at_once_give_one_result():
-    """Each typed a different entropy: one draw wins the lock, the other finds the
-    campaign drawn; the winners are exactly a clean draw's with the winning entropy."""
+    """Both pasted the pinned round's beacon: one draw wins the lock, the other finds
+    the campaign drawn; the winners are exactly a clean draw's."""
     campaign, _people, _posts = four_tier_campaign()
     closed = campaign_close(campaign=campaign, now=CLOSE_AT)
-    entropies = [ENTROPY, "another value typed at the same moment"]
-    expected = {entropy: undisturbed_winners(closed, entropy) for entropy in entropies}
-    assert expected[entropies[0]] != expected[entropies[1]]
+    expected = undisturbed_winners(closed)
 
     pressed = run_together(
-        lambda entropy: draw_run(campaign=closed, entropy=entropy, now=DRAW_AT), entropies
+        lambda beacon: draw_run(campaign=closed, beacon=beacon, now=DRAW_AT), [RECORDED] * 2
     )
     campaign = Campaign.objects.get(pk=closed.pk)
-    assert campaign.status == "drawn" and campaign.entropy in entropies
-    assert [(c.status, c.entropy) for c in pressed] == [("drawn", campaign.entropy)] * 2
-    assert winners() == expected[campaign.entropy]
+    assert campaign.status == "drawn" and campaign.entropy == RANDOMNESS
+    assert [(c.status, c.entropy) for c in pressed] == [("drawn", RANDOMNESS)] * 2
+    assert winners() == expected
     assert TierDraw.objects.count() == 4
     assert AuditEvent.objects.filter(action="draw").count() == 1
+    assert not AuditEvent.objects.filter(action="draw_refused").exists()
+
+
+@needs_postgresql
+@pytest.mark.django_db(transaction=True)
+def test_a_beacon_of_another_round_racing_the_real_one_changes_nothing():
+    """One staff member pastes another round's beacon at the moment another pastes the
+    pinned one's: whichever takes the lock first, the winners are the real beacon's. The
+    other round is refused (and recorded) if it comes first, or finds the campaign drawn."""
+    campaign, _people, _posts = four_tier_campaign()
+    closed = campaign_close(campaign=campaign, now=CLOSE_AT)
+    expected = undisturbed_winners(closed)
+    other = recorded("quicknet", 25563182)
+
+    def press(beacon):
+        try:
+            drawn = draw_run(campaign=closed, beacon=beacon, now=DRAW_AT)
+        except ValidationError as refusal:
+            return ("refused", refusal.code)
+        return (drawn.status, drawn.entropy)
+
+    real, wrong = run_together(press, [RECORDED, other])
+    assert real == ("drawn", RANDOMNESS)
+    assert wrong in (("refused", "round"), ("drawn", RANDOMNESS))
+    campaign = Campaign.objects.get(pk=closed.pk)
+    assert (campaign.status, campaign.entropy) == ("drawn", RANDOMNESS)
+    assert winners() == expected
+    assert TierDraw.objects.count() == 4
+    assert AuditEvent.objects.filter(action="draw").count() == 1
+    refused = list(
+        AuditEvent.objects.filter(action="draw_refused").values_list("result", flat=True)
+    )
+    assert refused == (
+        [{"check": "round", "pinned_round": DEMO_ROUND}] if wrong[0] == "refused" else []
+    )
 
 
 @needs_postgresql
@@ -112,7 +149,7 @@ def test_a_newcomers_simultaneous_first_posts_give_one_newcomer_award():
     newcomers = {row[0]: row[1] for row in closed.snapshots.get(kind="newcomers").rows}
     assert newcomers[newbie.pk] == first.pk
     assert veteran.pk not in newcomers
-    draw_run(campaign=closed, entropy=ENTROPY, now=DRAW_AT)
+    draw_run(campaign=closed, beacon=RECORDED, now=DRAW_AT)
     assert Award.objects.filter(tier__slug="new", user=newbie).count() == 1
     assert not Award.objects.filter(tier__slug="new", user=veteran).exists()
     assert Award.objects.filter(tier__slug="new").count() == len(newcomers)
@@ -171,7 +208,7 @@ def parcel():
     """A pending award with a parcel to ship (the leaderboard tier's gift box)."""
     campaign, _people, _posts = four_tier_campaign()
     closed = campaign_close(campaign=campaign, now=CLOSE_AT)
-    draw_run(campaign=closed, entropy=ENTROPY, now=DRAW_AT)
+    draw_run(campaign=closed, beacon=RECORDED, now=DRAW_AT)
     return Award.objects.filter(tier__slug="top").select_related("user").first()
 
 

@@ -20,6 +20,7 @@ from campaigns.services import campaign_close, draw_run
 from campaigns.services import draws as draws_service
 from campaigns.tests.factories import (
     AFTER,
+    RECORDED,
     CampaignFactory,
     entry_post,
     four_tier_campaign,
@@ -29,7 +30,6 @@ from square.tests.parallel import needs_postgresql, redis_cache_settings
 
 CLOSE_AT = AFTER
 DRAW_AT = AFTER + timedelta(hours=2)
-ENTROPY = "0000000000000000000111b2c3d4e5f60718293a4b5c6d7e8f9012a3b4c5d6e7"
 
 
 class _Undo(Exception):
@@ -42,11 +42,11 @@ def winners() -> list[tuple]:
     return sorted(rows)
 
 
-def undisturbed_winners(campaign: Campaign, entropy: str = ENTROPY) -> list[tuple]:
+def undisturbed_winners(campaign: Campaign, beacon: str = RECORDED) -> list[tuple]:
     """The winners of a clean draw of this closed campaign, rolled back afterwards."""
     try:
         with transaction.atomic():
-            draw_run(campaign=campaign, entropy=entropy, now=DRAW_AT)
+            draw_run(campaign=campaign, beacon=beacon, now=DRAW_AT)
             result = winners()
             raise _Undo
     except _Undo:
@@ -62,6 +62,7 @@ def assert_nothing_drawn(campaign: Campaign) -> None:
     assert not AuditEvent.objects.filter(action="draw").exists()
     campaign = Campaign.objects.get(pk=campaign.pk)
     assert (campaign.status, campaign.entropy, campaign.drawn_at) == ("closed", "", None)
+    assert campaign.beacon_signature == ""
 
 
 @pytest.fixture
@@ -87,12 +88,12 @@ def test_an_exception_half_way_leaves_nothing_and_the_rerun_agrees(
 
     monkeypatch.setattr(draws_service, "award_create", flaky)
     with pytest.raises(RuntimeError):
-        draw_run(campaign=closed, entropy=ENTROPY, now=DRAW_AT)
+        draw_run(campaign=closed, beacon=RECORDED, now=DRAW_AT)
     assert len(calls) == fail_at
     assert_nothing_drawn(closed)
 
     monkeypatch.setattr(draws_service, "award_create", real)
-    draw_run(campaign=closed, entropy=ENTROPY, now=DRAW_AT)
+    draw_run(campaign=closed, beacon=RECORDED, now=DRAW_AT)
     assert winners() == expected
     assert AuditEvent.objects.filter(action="draw").count() == 1
 
@@ -108,7 +109,7 @@ from django.db import connection
 from campaigns.models import Campaign
 from campaigns.services import draws
 
-campaign_id, halt_after, entropy, now = sys.argv[1:5]
+campaign_id, halt_after, beacon, now = sys.argv[1:5]
 real, made = draws.award_create, []
 
 def award_create(**kwargs):
@@ -121,7 +122,7 @@ def award_create(**kwargs):
     return made[-1]
 
 draws.award_create = award_create
-draws.draw_run(campaign=Campaign.objects.get(pk=int(campaign_id)), entropy=entropy,
+draws.draw_run(campaign=Campaign.objects.get(pk=int(campaign_id)), beacon=beacon,
                now=datetime.fromisoformat(now))
 print("FINISHED", flush=True)
 """
@@ -152,7 +153,7 @@ def test_a_draw_process_killed_half_way_leaves_nothing_and_the_rerun_agrees():
         "DATABASE_URL": _database_url(),
     }
     process = subprocess.Popen(
-        [sys.executable, "-c", KILLED_DRAW, str(closed.pk), str(halt_after), ENTROPY,
+        [sys.executable, "-c", KILLED_DRAW, str(closed.pk), str(halt_after), RECORDED,
          DRAW_AT.isoformat()],
         cwd=settings.BASE_DIR, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
         text=True,
@@ -176,7 +177,7 @@ def test_a_draw_process_killed_half_way_leaves_nothing_and_the_rerun_agrees():
         Campaign.objects.select_for_update().get(pk=closed.pk)
     assert_nothing_drawn(closed)
 
-    draw_run(campaign=closed, entropy=ENTROPY, now=DRAW_AT)
+    draw_run(campaign=closed, beacon=RECORDED, now=DRAW_AT)
     assert winners() == expected
     assert AuditEvent.objects.filter(action="draw").count() == 1
 
