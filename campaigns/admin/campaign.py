@@ -30,6 +30,7 @@ from campaigns.selectors.dashboard import campaign_dashboard
 from campaigns.services import entries_recheck
 from campaigns.services.audit import audit_record
 from campaigns.services.verify import VerifyError, campaign_verify
+from square.project.beijing_time import SECONDS, beijing_text
 from square.templatetags.square import when
 
 
@@ -184,7 +185,7 @@ class CampaignAdmin(CampaignOperationsMixin, admin.ModelAdmin):
             obj.get_beacon_chain_display(),
             obj.beacon_urls[0],
             _("round %(round)s") % {"round": obj.beacon_round},
-            when(obj.beacon_at, False),
+            beijing_text(obj.beacon_at, SECONDS),
         )
 
     @admin.display(description=gettext_lazy("phase"))

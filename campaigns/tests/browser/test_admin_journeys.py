@@ -1,24 +1,34 @@
-"""Staff in the Django admin, in a real browser: close an ended campaign, run its draws
-with an entropy value and publish, with the admin's own actions and buttons; the public
-results show the winners and how to verify them; the winner reads the voucher code and
-gives an address (journey 4). Staff without `campaigns.run_draw` never see the draw
-(journey 6).
+"""Staff in the Django admin, in a real browser: create a campaign and see the drand
+round its rules pin; close an ended campaign, watch its draw page refuse a wrong beacon
+and take the pinned round's real one, publish, with the admin's own actions and
+buttons; the public results show the winners and the beacon, and the shipped verifier
+passes on the live results.json and fails on a copy with one signature byte changed;
+the winner reads the voucher code and gives an address (journey 4). Staff without
+`campaigns.run_draw` never see the draw (journey 6).
 """
 
 import hashlib
+import json
+import subprocess
+import sys
+import urllib.request
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
+from campaigns import draw
+from campaigns.demo.beacons import DEMO_ROUND, recorded
 from campaigns.models import Award, Campaign, ShippingAddress
 from campaigns.tests.browser.world import ended_campaign, staff
+from campaigns.tests.factories import RECORDED
 from square.tests.browser.web import Web, t
 
 pytestmark = pytest.mark.browser
 
-ENTROPY = "00000000000000000001a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f7"
+ENTROPY = json.loads(RECORDED)["randomness"]
 ADDRESS = {
     "Recipient": "韩梅梅",
     "Phone": "+86 138 0000 2026",
@@ -36,12 +46,33 @@ def to_changelist(page: Page) -> None:
 def confirm(page: Page, web: Web, name: str) -> None:
     """Press the confirmation page's button; the campaign page then says it is done."""
     web.shot(page, name)
-    page.locator("#operation-form input[type=submit]").click()
+    page.locator("#operation-form input.default").click()
     page.wait_for_url("**/change/")
     expect(page.locator(".messagelist li.success")).to_have_count(1)
 
 
-def test_staff_close_draw_and_publish_and_the_winner_claims_the_prize(web):
+def test_a_new_campaign_shows_the_round_its_rules_pin(web):
+    staff("maker", "add_campaign")
+    admin = web.log_in("maker", admin=True)
+    admin.goto("/admin/campaigns/campaign/add/")
+    start = timezone.localtime(timezone.now() + timedelta(days=20))
+    admin.locator("#id_title").fill("#新活动 试一试")
+    admin.locator("#id_slug").fill("try-it")
+    admin.locator("#id_hashtag").fill("新活动")
+    for name, moment in (("starts_at", start), ("ends_at", start + timedelta(days=7))):
+        admin.locator(f"#id_{name}_0").fill(moment.strftime("%Y-%m-%d"))
+        admin.locator(f"#id_{name}_1").fill(moment.strftime("%H:%M:%S"))
+    admin.locator("input[name=_continue]").click()
+    admin.wait_for_url("**/change/")
+    campaign = Campaign.objects.get(slug="try-it")
+    assert campaign.beacon_round == campaign.pinned_round()
+    expect(admin.locator(".field-pinned_beacon")).to_contain_text(
+        t("round %(round)s", round=campaign.beacon_round)
+    )
+    web.shot(admin, "new-campaign-round")
+
+
+def test_staff_close_draw_and_publish_and_the_winner_claims_the_prize(web, live_server, tmp_path):
     campaign, mei = ended_campaign()
     staff("ops", "close_campaign", "run_draw", "publish_results")
     admin = web.log_in("ops", admin=True)
@@ -53,11 +84,16 @@ def test_staff_close_draw_and_publish_and_the_winner_claims_the_prize(web):
     confirm(admin, web, "close")
     assert Campaign.objects.get(pk=campaign.pk).status == Campaign.Status.CLOSED
 
-    # Not part of the journey: the hour until the public entropy exists goes by.
-    moment = timezone.now() - timedelta(seconds=1)
-    Campaign.objects.filter(pk=campaign.pk).update(entropy_not_before=moment)
     admin.locator("a.op-draw").click()
-    admin.locator("#id_entropy").fill(ENTROPY)
+    expect(admin.locator(".state-beacon")).to_contain_text(str(DEMO_ROUND))
+    for wrong in ("hello", recorded("quicknet", 25563182)):  # not a beacon; another round
+        admin.locator("#id_beacon").fill(wrong)
+        admin.locator("#operation-form input.default").click()
+        expect(admin.locator(".messagelist li.error")).to_have_count(1)
+    expect(admin.locator(".messagelist li.error")).to_contain_text(str(DEMO_ROUND))
+    web.shot(admin, "draw-refused")
+    assert Campaign.objects.get(pk=campaign.pk).status == Campaign.Status.CLOSED
+    admin.locator("#id_beacon").fill(RECORDED)
     confirm(admin, web, "draw")
     admin.locator("a.op-publish").click()
     confirm(admin, web, "publish")
@@ -65,8 +101,26 @@ def test_staff_close_draw_and_publish_and_the_winner_claims_the_prize(web):
     assert (campaign.status, campaign.entropy) == (Campaign.Status.PUBLISHED, ENTROPY)
 
     results_show_winners_and_proof(web, campaign)
+    anyone_verifies(f"{live_server.url}/campaigns/{campaign.slug}/results.json", tmp_path)
     winner_claims(web, Award.objects.get(tier__campaign=campaign, tier__slug="top"))
     assert Award.objects.get(tier__campaign=campaign, tier__slug="top").user == mei
+
+
+def anyone_verifies(url: str, folder: Path) -> None:
+    """`python3 campaigns/draw.py <results.json URL>`, run as the page says: it passes,
+    signature included; a copy with one byte of the signature changed fails."""
+    script = Path(draw.__file__)
+    ok = subprocess.run([sys.executable, str(script), url], capture_output=True, text=True)
+    assert ok.returncode == 0, ok.stdout + ok.stderr
+    assert "BLS signature verified" in ok.stdout and "all checks passed" in ok.stdout
+    with urllib.request.urlopen(url) as response:
+        results = json.loads(response.read())
+    signature = results["beacon"]["signature"]
+    results["beacon"]["signature"] = signature[:-2] + f"{int(signature[-2:], 16) ^ 1:02x}"
+    copy = folder / "results.json"
+    copy.write_text(json.dumps(results))
+    bad = subprocess.run([sys.executable, str(script), str(copy)], capture_output=True, text=True)
+    assert bad.returncode == 1 and "MISMATCH" in bad.stdout, bad.stdout + bad.stderr
 
 
 def results_show_winners_and_proof(web: Web, campaign: Campaign) -> None:

@@ -14,6 +14,8 @@ from django.utils import timezone
 from campaigns.models import Campaign
 from campaigns.tests.factories import (
     TAG,
+    WINDOW_END,
+    WINDOW_START,
     CampaignFactory,
     PrizeFactory,
     RewardTierFactory,
@@ -55,12 +57,13 @@ def newcomer_with_entry(username: str, display_name: str, *, ago: timedelta) -> 
 
 
 def ended_campaign() -> tuple[Campaign, User]:
-    """A campaign that ended yesterday and waits to be closed: mei leads the ranking (two
-    valid posts, liked by three fans), three others posted once. Tier "top" (the
-    leaderboard, one winner) gives a 50 USDT voucher and a gift box; tier "lucky" draws
-    one valid post for a 2026 USDT voucher. Returns the campaign and mei."""
-    now = timezone.now().replace(microsecond=0)
-    start, end = now - timedelta(days=10), now - timedelta(days=1)
+    """A campaign over the New-Year window (so its rules pin the drand round recorded in
+    campaigns/demo/relay/, and its draw takes a real beacon) that waits to be closed:
+    mei leads the ranking (two valid posts, liked by three fans), three others posted
+    once. Tier "top" (the leaderboard, one winner) gives a 50 USDT voucher and a gift
+    box; tier "lucky" draws one valid post for a 2026 USDT voucher. Returns the campaign
+    and mei."""
+    start, end = WINDOW_START, WINDOW_END
     campaign = CampaignFactory(
         slug="first-post-2025", title=f"#{TAG} 上一季", title_en="Last season's first post",
         starts_at=start, ends_at=end,
