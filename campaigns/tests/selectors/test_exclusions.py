@@ -22,6 +22,7 @@ from campaigns.services import award_disqualify, campaign_close, draw_run, resul
 from campaigns.tests.factories import (
     AFTER,
     DURING,
+    RECORDED,
     TAG,
     CampaignFactory,
     PrizeFactory,
@@ -36,7 +37,6 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 CLOSE_AT = AFTER
 DRAW_AT = AFTER + timedelta(hours=2)
 PUBLISH_AT = AFTER + timedelta(days=1)
-ENTROPY = "0000000000000000000111a1b2c3d4e5f60718293a4b5c6d7e8f9012a3b4c5d6e7"
 
 
 def han(seed: int, n: int = 40) -> str:
@@ -137,7 +137,7 @@ def test_awards_revoked_after_the_draw_are_counted_by_code(campaign, moderator):
     for i in range(8):
         entry_post(member(), at=DURING + timedelta(minutes=i), body=tagged(10 + i))
     campaign = campaign_close(campaign=campaign, now=CLOSE_AT)
-    campaign = draw_run(campaign=campaign, entropy=ENTROPY, now=DRAW_AT)
+    campaign = draw_run(campaign=campaign, beacon=RECORDED, now=DRAW_AT)
     campaign = results_publish(campaign=campaign, now=PUBLISH_AT)
     assert campaign_exclusions(campaign, with_revoked=True).revoked == []
     lucky_award = Award.objects.get(tier=lucky)
@@ -179,7 +179,7 @@ def test_revoked_awards_are_as_private_as_the_winners_until_publication(campaign
     for i in range(4):
         entry_post(member(), at=DURING + timedelta(minutes=i), body=tagged(20 + i))
     campaign = campaign_close(campaign=campaign, now=CLOSE_AT)
-    campaign = draw_run(campaign=campaign, entropy=ENTROPY, now=DRAW_AT)
+    campaign = draw_run(campaign=campaign, beacon=RECORDED, now=DRAW_AT)
     award_disqualify(award=Award.objects.filter(tier=tier).first(), reason="hidden: 广告")
     public = excluded_section(Client().get(url("results", campaign)).content.decode())
     data = json.loads(Client().get(url("results_json", campaign)).content)["exclusions"]
@@ -212,7 +212,7 @@ def test_the_results_page_shows_the_list_in_every_state(campaign, people):
         if step == "closed":
             campaign = campaign_close(campaign=campaign, now=CLOSE_AT)
         elif step == "drawn":
-            campaign = draw_run(campaign=campaign, entropy=ENTROPY, now=DRAW_AT)
+            campaign = draw_run(campaign=campaign, beacon=RECORDED, now=DRAW_AT)
         elif step == "published":
             campaign = results_publish(campaign=campaign, now=PUBLISH_AT)
         response = client.get(url("results", campaign))
@@ -336,7 +336,7 @@ def test_bounded_queries(campaign, n, django_assert_max_num_queries):
         response = client.get(url("results", campaign))
     assert response.context["exclusions"].users == n
     campaign = campaign_close(campaign=campaign, now=CLOSE_AT)
-    campaign = draw_run(campaign=campaign, entropy=ENTROPY, now=DRAW_AT)
+    campaign = draw_run(campaign=campaign, beacon=RECORDED, now=DRAW_AT)
     campaign = results_publish(campaign=campaign, now=PUBLISH_AT)
     # published: campaign, tiers, prizes, snapshots, awards, the shown awards with their
     # people and posts + the grouped entries
