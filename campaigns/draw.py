@@ -34,17 +34,8 @@ import sys
 import urllib.parse
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
+from types import SimpleNamespace
 from typing import NamedTuple
-
-try:  # optional: the BLS12-381 pairing check (pure Python, Ethereum Foundation's)
-    from py_ecc.bls import G2Basic
-    from py_ecc.bls.hash_to_curve import hash_to_G1
-    from py_ecc.bls.point_compression import decompress_G1, decompress_G2
-    from py_ecc.fields import optimized_bls12_381_FQ12 as FQ12
-    from py_ecc.optimized_bls12_381 import G2, final_exponentiate, neg
-    from py_ecc.optimized_bls12_381.optimized_pairing import miller_loop
-except ImportError:  # the verifier still checks everything else
-    G2Basic = None
 
 ALGORITHM = "square-draw v1 (HMAC-SHA256 stream, Fisher-Yates with rejection sampling)"
 TWO_64 = 2**64
@@ -178,25 +169,56 @@ def beacon_message(chain: Chain, round_number: int, previous_signature: str = ""
     return hashlib.sha256(prefix + int(round_number).to_bytes(8, "big")).digest()
 
 
+def _pairing() -> SimpleNamespace | None:
+    """py_ecc's BLS12-381 (pure Python, the Ethereum Foundation's), if installed. Imported
+    on the first check only: it is optional here and takes a while to load."""
+    try:
+        from py_ecc.bls import G2Basic
+        from py_ecc.bls.hash_to_curve import hash_to_G1
+        from py_ecc.bls.point_compression import decompress_G1, decompress_G2
+        from py_ecc.fields import optimized_bls12_381_FQ12 as FQ12
+        from py_ecc.optimized_bls12_381 import G2, final_exponentiate, neg
+        from py_ecc.optimized_bls12_381.optimized_pairing import miller_loop
+    except ImportError:
+        return None
+    return SimpleNamespace(
+        G2Basic=G2Basic,
+        hash_to_G1=hash_to_G1,
+        decompress_G1=decompress_G1,
+        decompress_G2=decompress_G2,
+        FQ12=FQ12,
+        G2=G2,
+        final_exponentiate=final_exponentiate,
+        neg=neg,
+        miller_loop=miller_loop,
+    )
+
+
+def _g1_signature_verifies(bls: SimpleNamespace, chain: Chain, message: bytes, sig: bytes) -> bool:
+    """quicknet: e(signature, g2) == e(H(m), public key), as one product of two Miller
+    loops (signature on G1, RFC 9380 hash-to-curve, public key on G2)."""
+    key = bytes.fromhex(chain.public_key)
+    public = bls.decompress_G2((int.from_bytes(key[:48], "big"), int.from_bytes(key[48:], "big")))
+    point = bls.decompress_G1(int.from_bytes(sig, "big"))
+    hashed = bls.hash_to_G1(message, DST_G1, hashlib.sha256)
+    product = bls.miller_loop(bls.neg(bls.G2), point) * bls.miller_loop(public, hashed)
+    return bls.final_exponentiate(product) == bls.FQ12.one()
+
+
 def bls_verify(chain: Chain, beacon: dict) -> bool | None:
     """Whether the beacon's BLS signature verifies against the chain's public key; None
-    when `py_ecc` is not installed (or the scheme unknown)."""
-    if G2Basic is None:
+    when `py_ecc` is not installed."""
+    bls = _pairing()
+    if bls is None:
         return None
     try:
         signature = bytes.fromhex(beacon["signature"])
         message = beacon_message(chain, beacon["round"], beacon.get("previous_signature") or "")
         if chain.scheme == "pedersen-bls-chained":
-            return bool(G2Basic.Verify(bytes.fromhex(chain.public_key), message, signature))
+            return bool(bls.G2Basic.Verify(bytes.fromhex(chain.public_key), message, signature))
         if chain.scheme != "bls-unchained-g1-rfc9380" or len(signature) != 48:
             return False
-        key = bytes.fromhex(chain.public_key)
-        public = decompress_G2((int.from_bytes(key[:48], "big"), int.from_bytes(key[48:], "big")))
-        point = decompress_G1(int.from_bytes(signature, "big"))
-        hashed = hash_to_G1(message, DST_G1, hashlib.sha256)
-        # e(signature, g2) == e(H(m), public key), as one product of two Miller loops.
-        product = miller_loop(neg(G2), point) * miller_loop(public, hashed)
-        return final_exponentiate(product) == FQ12.one()
+        return _g1_signature_verifies(bls, chain, message, signature)
     except (ValueError, TypeError, KeyError, AssertionError):
         return False
 
