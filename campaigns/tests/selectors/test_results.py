@@ -5,7 +5,7 @@ import hashlib
 import json
 import subprocess
 import sys
-from datetime import timedelta
+from datetime import datetime, timedelta
 from io import StringIO
 from pathlib import Path
 from urllib.parse import urlparse
@@ -18,6 +18,7 @@ from django.test import Client
 from django.urls import reverse
 
 from campaigns import draw
+from campaigns.demo.beacons import DEMO_ROUND, recorded
 from campaigns.models import Award, Campaign, Snapshot, TierDraw
 from campaigns.selectors import results as results_selectors
 from campaigns.selectors.results import results_data
@@ -25,6 +26,7 @@ from campaigns.services import award_disqualify, campaign_close, draw_run, resul
 from campaigns.tests.factories import (
     AFTER,
     DURING,
+    RECORDED,
     CampaignFactory,
     PrizeFactory,
     RewardTierFactory,
@@ -38,7 +40,9 @@ pytestmark = pytest.mark.django_db
 CLOSE_AT = AFTER
 DRAW_AT = AFTER + timedelta(hours=2)
 PUBLISH_AT = AFTER + timedelta(days=1)
-ENTROPY = "0000000000000000000222b2c3d4e5f60718293a4b5c6d7e8f9012a3b4c5d6e7"
+BEACON = json.loads(RECORDED)  # the pinned round's real beacon, which the draws take
+ENTROPY = BEACON["randomness"]
+OTHER = json.loads(recorded("quicknet", 25563182))  # a real beacon of another round
 
 
 @pytest.fixture
@@ -52,7 +56,7 @@ def closed(campaign: Campaign) -> Campaign:
 
 
 def drawn(campaign: Campaign) -> Campaign:
-    return draw_run(campaign=closed(campaign), entropy=ENTROPY, now=DRAW_AT)
+    return draw_run(campaign=closed(campaign), beacon=RECORDED, now=DRAW_AT)
 
 
 def published(campaign: Campaign) -> Campaign:
@@ -112,8 +116,30 @@ def test_results_json_has_everything_the_verifier_needs(client, setup):
     assert data["commitment"] == hashlib.sha256(bytes.fromhex(campaign.seed)).hexdigest()
     assert (data["seed"], data["entropy"]) == (campaign.seed, ENTROPY)
     assert data["algorithm"] == draw.ALGORITHM and "v1" in data["algorithm"]
-    assert data["entropy_source"] == campaign.entropy_source_text
-    assert data["closed_at"] and data["entropy_not_before"] and data["winners_shown"]
+    assert data["closed_at"] and data["winners_shown"]
+    # the rule that pinned the round, and the round's beacon as the draw took it
+    assert data["ends_at"] == campaign.ends_at.isoformat()
+    assert data["entropy_delay_seconds"] == int(campaign.entropy_delay.total_seconds())
+    quicknet = draw.CHAINS["quicknet"]
+    assert draw.pinned_round(quicknet, data["ends_at"], data["entropy_delay_seconds"]) == DEMO_ROUND
+    assert data["beacon"] == {
+        "chain": "quicknet",
+        "chain_hash": quicknet.chain_hash,
+        "public_key": quicknet.public_key,
+        "scheme": quicknet.scheme,
+        "genesis_time": quicknet.genesis_time,
+        "period": quicknet.period,
+        "round": DEMO_ROUND,
+        "round_time": "2026-01-20T03:24:48+00:00",
+        "relay_urls": draw.relay_urls(quicknet, DEMO_ROUND),
+        "signature": BEACON["signature"],
+        "randomness": ENTROPY,
+    }
+    assert draw.bls_verify(quicknet, data["beacon"]) is True
+    timeline = data["timeline"]
+    assert timeline["beacon_round_at"] == data["beacon"]["round_time"]
+    assert timeline["lists_frozen_at"] == data["closed_at"]
+    assert datetime.fromisoformat(data["closed_at"]) == CLOSE_AT
     lists = {s.kind: s for s in campaign.snapshots.all()}
     tiers = {t["slug"]: t for t in data["tiers"]}
     assert [t["slug"] for t in data["tiers"]] == ["lucky", "top", "new", "part"]
@@ -177,13 +203,19 @@ def test_the_seed_is_secret_until_the_draw_and_winners_until_publication(client,
     assert data["seed"] is None and data["entropy"] is None and campaign.seed not in text
     assert data["commitment"] == draw.commitment(campaign.seed) and data["commitment"] in text
     assert all(t["list_digest"] is None and t["list_url"] is None for t in data["tiers"])
+    # the round is public from the start; its signature and randomness from the draw
+    assert data["beacon"]["round"] == DEMO_ROUND and str(DEMO_ROUND) in text
+    assert data["beacon"]["signature"] is None and data["beacon"]["randomness"] is None
     closed(campaign)
     data, text = public()
     assert data["seed"] is None and campaign.seed not in text
     assert all(t["list_digest"] for t in data["tiers"])
+    assert (data["beacon"]["round"], data["beacon"]["signature"]) == (DEMO_ROUND, None)
     drawn(campaign)
     data, text = public()
     assert data["seed"] == campaign.seed and campaign.seed in text and ENTROPY in text
+    assert data["entropy"] == data["beacon"]["randomness"] == ENTROPY
+    assert data["beacon"]["signature"] == BEACON["signature"] and BEACON["signature"] in text
     assert not data["winners_shown"]
     assert all(t["winners"] == [] and t["alternates"] == [] for t in data["tiers"])
     assert draw.verify(data, fetch=client_fetch(client)) == []  # nothing claimed yet
@@ -236,6 +268,8 @@ def test_the_shipped_script_verifies_results_data_and_catches_a_changed_list(tmp
     ok = run_script(target)
     assert ok.returncode == 0, ok.stdout + ok.stderr
     assert "all checks passed" in ok.stdout
+    assert f"beacon: drand quicknet round {DEMO_ROUND}, randomness {ENTROPY}" in ok.stdout
+    assert "beacon: BLS signature verified" in ok.stdout
     tickets = tmp_path / "participant_tickets.txt"
     tickets.write_bytes(tickets.read_bytes() + b"999999\n")
     bad = run_script(target)
@@ -247,6 +281,9 @@ def test_campaign_verify_passes_on_an_honest_campaign(setup):
     award_disqualify(award=Award.objects.get(tier__slug="lucky"), reason="copied", now=DRAW_AT)
     out = _verify(campaign.slug)
     assert "all checks passed" in out and "MISMATCH" not in out
+    assert f"drand quicknet round {DEMO_ROUND}, the round the rules pinned" in out
+    assert "the beacon's BLS signature verifies" in out
+    assert f"randomness {ENTROPY} as recorded at the draw" in out
     assert "tier lucky (lucky_post_draw): 1 winner(s), 10 alternate(s), 1 revoked" in out
     assert "commitment" in out and "list ranking" in out
 
@@ -294,7 +331,37 @@ TAMPERING = {
     ),
     "the entropy": (
         lambda c: Campaign.objects.filter(pk=c.pk).update(entropy=ENTROPY[::-1]),
-        "part: the alternates are not the draw's",
+        "the beacon's randomness is not SHA-256 of its signature",
+    ),
+    "a byte of the beacon's signature": (
+        lambda c: Campaign.objects.filter(pk=c.pk).update(
+            beacon_signature=BEACON["signature"][:-1]
+            + ("0" if BEACON["signature"][-1] != "0" else "1")
+        ),
+        "the beacon's randomness is not SHA-256 of its signature",
+    ),
+    # Another round's real signature, with its real randomness as the entropy: only the
+    # BLS check (this round's number was never signed so) and the audit log can tell.
+    "the beacon's signature and randomness": (
+        lambda c: Campaign.objects.filter(pk=c.pk).update(
+            beacon_signature=OTHER["signature"], entropy=OTHER["randomness"]
+        ),
+        "the beacon's BLS signature does not verify against the chain's public key",
+    ),
+    # The whole beacon of another round (past the pin receiver, as a database edit would).
+    "the beacon's round": (
+        lambda c: Campaign.objects.filter(pk=c.pk).update(
+            beacon_round=OTHER["round"],
+            beacon_signature=OTHER["signature"],
+            entropy=OTHER["randomness"],
+        ),
+        f"the beacon is round {OTHER['round']}, the rules pin {DEMO_ROUND}",
+    ),
+    "the delay that pins the round": (
+        lambda c: Campaign.objects.filter(pk=c.pk).update(
+            entropy_delay=c.entropy_delay + timedelta(hours=1)
+        ),
+        f"the beacon is round {DEMO_ROUND}, the rules pin {DEMO_ROUND + 1200}",
     ),
     "a participant's award": (
         lambda c: _swap_award_user("part"),
@@ -331,7 +398,15 @@ def test_campaign_verify_url_runs_the_shipped_script(tmp_path, setup):
     campaign = published(setup[0])
     target = save_for_the_script(tmp_path, results_data(campaign=campaign), campaign)
     out = _verify("--url", str(target))
-    assert "all checks passed" in out
+    assert "all checks passed" in out and "BLS signature verified" in out
+    honest = target.read_text(encoding="utf-8")
+    data = json.loads(honest)
+    data["beacon"]["signature"] = OTHER["signature"]  # another round's: does not verify
+    target.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(CommandError):
+        _verify("--url", str(target))
+    target.write_text(honest, encoding="utf-8")
+    _verify("--url", str(target))
     (tmp_path / "ranking.txt").write_bytes(b"1\n2\n")
     with pytest.raises(CommandError):
         _verify("--url", str(target))
@@ -355,6 +430,8 @@ def test_results_page_for_anonymous_readers_in_chinese(client, setup):
     html = response.content.decode()
     assert '<html lang="zh-hans">' in html
     assert 'id="verify"' in html and campaign.seed in html and ENTROPY in html
+    assert BEACON["signature"] in html and str(DEMO_ROUND) in html
+    assert draw.relay_urls(draw.CHAINS["quicknet"], DEMO_ROUND)[0] in html
     assert draw.commitment(campaign.seed) in html and draw.ALGORITHM in html
     command = f"python3 campaigns/draw.py http://testserver/campaigns/{campaign.slug}/results.json"
     assert command in html
@@ -388,6 +465,7 @@ def test_campaign_page_fairness_box_and_results_tab(client, setup):
     results_url = url("results", campaign)
     html = client.get(campaign.get_absolute_url()).content.decode()
     assert 'id="fairness"' in html and draw.commitment(campaign.seed) in html
+    assert str(DEMO_ROUND) in html  # the pinned round, public from the start
     assert campaign.seed not in html and f'href="{results_url}"' not in html
     closed(campaign)
     html = client.get(campaign.get_absolute_url()).content.decode()
