@@ -23,7 +23,7 @@ from campaigns.models import (
     Snapshot,
 )
 from campaigns.services.winners import award_create
-from campaigns.tests.factories import CampaignFactory, PrizeFactory, RewardTierFactory
+from campaigns.tests.factories import RECORDED, CampaignFactory, PrizeFactory, RewardTierFactory
 from square.tests.factories import UserFactory
 from square.tests.hostile import Case, World, cases_param, run, square_tracked
 
@@ -212,7 +212,7 @@ CASES = [
     # --- campaign operations -----------------------------------------------------------------
     Case("member-closes", "post", OPS + "close/", status=302, check=to_login),
     Case("reader-closes", "post", OPS + "close/", who="reader", status=403),
-    Case("reader-draws", "post", OPS + "draw/", {"entropy": "00ff"}, who="reader",
+    Case("reader-draws", "post", OPS + "draw/", {"beacon": RECORDED}, who="reader",
          status=403),
     Case("reader-publishes", "post", "/admin/campaigns/campaign/{won}/publish/",
          who="reader", status=403),
