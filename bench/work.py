@@ -12,7 +12,7 @@ can be loaded, and `campaign_reset` puts the campaign back.
 import random
 import statistics
 from collections import Counter
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.db import connection, transaction
 from django.db.models import F
@@ -22,6 +22,7 @@ from django.utils import timezone
 from bench import text
 from bench.meter import Meter
 from campaigns import draw
+from campaigns.demo.beacons import DEMO_CHAIN, DEMO_ROUND, delay_to, recorded
 from campaigns.models import Award, AwardItem, Campaign, Entry, Prize, RewardTier, TierDraw
 from campaigns.models.results import AuditEvent, Snapshot
 from campaigns.selectors.ranking import ranking_compute
@@ -32,7 +33,9 @@ from square.models import Hashtag, Notification, Post, PostHashtag, User
 from square.services.duplicates import duplicate_check
 from square.services.posts import post_create
 
-ENTROPY = "bench-entropy-0000000000000000000000000000000000000000000000000000"
+# A real drand beacon (campaigns/demo/relay/): the draws check its signature, as they
+# would a relay's, so the timings include that check.
+BEACON = recorded(DEMO_CHAIN, DEMO_ROUND)
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -43,13 +46,14 @@ def percentile(values: list[float], q: float) -> float:
 def close_and_draw(meter: Meter, slug: str) -> dict:
     """Close the campaign (re-judge every entry, freeze four lists), run every tier's
     draw and publish — committed, for the results page; `campaign_reset` undoes it."""
-    campaign = Campaign.objects.get(slug=slug)
+    campaign = _pin_recorded_round(Campaign.objects.get(slug=slug))
     end = campaign.ends_at_inclusive + timedelta(seconds=1)
     with meter.measure() as close:
         campaign = campaign_close(campaign=campaign, now=end)
+    after = end + campaign.entropy_delay  # when the rules' round would be out
     with meter.measure() as drawn:
-        campaign = draw_run(campaign=campaign, entropy=ENTROPY, now=campaign.entropy_not_before)
-    results_publish(campaign=campaign, now=campaign.entropy_not_before)
+        campaign = draw_run(campaign=campaign, beacon=BEACON, now=after)
+    results_publish(campaign=campaign, now=after)
     lucky = Snapshot.objects.get(campaign=campaign, kind=Snapshot.Kind.LUCKY_TICKETS)
     return {
         "entries": Entry.objects.filter(campaign=campaign).count(),
@@ -60,8 +64,18 @@ def close_and_draw(meter: Meter, slug: str) -> dict:
     }
 
 
+def _pin_recorded_round(campaign: Campaign) -> Campaign:
+    """The generated campaign ends tomorrow, after every recorded beacon, and no relay
+    is asked during a benchmark: so the recorded round is pinned by hand, with a
+    queryset update (the pre_save receiver refuses to move a started campaign's round).
+    The draw timed is the same; `campaign_reset` puts the rules' round back."""
+    Campaign.objects.filter(pk=campaign.pk).update(beacon_chain=DEMO_CHAIN, beacon_round=DEMO_ROUND)
+    return Campaign.objects.get(pk=campaign.pk)
+
+
 def campaign_reset(slug: str) -> None:
-    """Back to live: no lists, draws, awards, audit events or award notices."""
+    """Back to live: no lists, draws, awards, audit events or award notices, and the
+    beacon round its rules pin (not the recorded one `close_and_draw` used)."""
     campaign = Campaign.objects.get(slug=slug)
     with transaction.atomic():
         Notification.objects.filter(kind="award").delete()
@@ -71,20 +85,23 @@ def campaign_reset(slug: str) -> None:
         Snapshot.objects.filter(campaign=campaign).delete()
         AuditEvent.objects.filter(campaign=campaign).delete()  # a QuerySet delete
         Campaign.objects.filter(pk=campaign.pk).update(
-            status=Campaign.Status.SCHEDULED, closed_at=None, entropy_not_before=None,
-            entropy="", drawn_at=None, published_at=None,
+            status=Campaign.Status.SCHEDULED, closed_at=None, entropy="", beacon_signature="",
+            beacon_previous_signature="", beacon_round=campaign.pinned_round(), drawn_at=None,
+            published_at=None,
         )  # fmt: skip
 
 
 def _ticket_campaign(n: int) -> Campaign:
     """A closed campaign whose lucky draw has `n` tickets (the first n posts with text),
-    each with its entry (the draw looks up the winners' authors)."""
-    now = timezone.now()
+    each with its entry (the draw looks up the winners' authors). It ended an hour
+    before the recorded beacon's round, so its rules pin that round (`BEACON`)."""
+    ends = datetime.fromtimestamp(draw.round_time(draw.CHAINS[DEMO_CHAIN], DEMO_ROUND), UTC)
+    ends -= timedelta(hours=1)
     campaign = Campaign.objects.create(
         slug=f"bench-draw-{n}", title=f"draw over {n} tickets", hashtag="benchdraw",
-        starts_at=now - timedelta(days=20), ends_at=now - timedelta(days=10),
-        status=Campaign.Status.CLOSED, closed_at=now - timedelta(days=9),
-        entropy_not_before=now - timedelta(days=9) + timedelta(hours=1),
+        starts_at=ends - timedelta(days=10), ends_at=ends, beacon_chain=DEMO_CHAIN,
+        entropy_delay=delay_to(ends), status=Campaign.Status.CLOSED,
+        closed_at=ends + timedelta(minutes=1),
     )  # fmt: skip
     tier = RewardTier.objects.create(
         campaign=campaign, slug="lucky", name="lucky", kind=RewardTier.Kind.LUCKY_POST_DRAW,
@@ -118,7 +135,7 @@ def draw_tickets(meter: Meter, n: int) -> dict:
         campaign = _ticket_campaign(n)
         tickets = Snapshot.objects.get(campaign=campaign).size
         with meter.measure() as drawn:
-            draw_run(campaign=campaign, entropy=ENTROPY, now=timezone.now())
+            draw_run(campaign=campaign, beacon=BEACON, now=timezone.now())
         transaction.set_rollback(True)
     return {"tickets": tickets, "draw": drawn}
 
