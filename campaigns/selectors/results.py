@@ -273,6 +273,7 @@ class ResultsPage:
     lists: list[tuple[Snapshot, str]]  # each frozen list and its download path
     winners_shown: bool
     preview: bool  # winners shown to staff before publication
+    events: list[tuple[str, object]] = field(default_factory=list)  # (what, when), in order
 
     @property
     def revoked(self) -> int:
@@ -328,7 +329,23 @@ def results_page(*, campaign: Campaign, viewer=None, base_url: str = "") -> Resu
     order = [k for k in Snapshot.Kind.values if k in loaded.snapshots]
     lists = [(loaded.snapshots[k], list_path(campaign, k)) for k in order]
     preview = shown and campaign.status != Campaign.Status.PUBLISHED
-    return ResultsPage(data=data, tiers=tiers, lists=lists, winners_shown=shown, preview=preview)
+    return ResultsPage(
+        data=data, tiers=tiers, lists=lists, winners_shown=shown, preview=preview,
+        events=public_events(campaign, revealed=data["seed"] is not None),
+    )  # fmt: skip
+
+
+def public_events(campaign: Campaign, *, revealed: bool) -> list[tuple[str, object]]:
+    """What became public when, in the order it happened (the page lists them so):
+    anyone sees whether the lists were fixed before the beacon round existed."""
+    events = [
+        ("commitment", campaign.created_at),
+        ("lists", campaign.closed_at),
+        ("beacon", campaign.beacon_at),
+        ("draw", campaign.drawn_at if revealed else None),
+        ("published", campaign.published_at),
+    ]
+    return sorted(((what, when) for what, when in events if when), key=lambda e: e[1])
 
 
 def fairness_box(campaign: Campaign) -> dict:

@@ -60,8 +60,19 @@ def test_after_publication_the_page_shows_the_beacon_the_checks_and_the_order(cl
     ).text
     assert beacon["signature"] in html and beacon["randomness"] in html
     assert "Three things to check" in html and "In what order it became public" in html
-    # Closed on 2026-02-01, after the round (2026-01-20): said plainly, not hidden.
+    # Closed on 2026-02-01, after the round (2026-01-20): said plainly, not hidden, and
+    # the events are listed in the order they happened.
     assert "the lists were frozen after the beacon round was published" in html
+    order = [
+        html.index(words)
+        for words in (
+            "the commitment and the pinned round",
+            "the beacon round published by drand",
+            "the lists frozen and their digests published",
+            "the draw, and the seed revealed",
+        )
+    ]
+    assert order == sorted(order)
     zh = client.get(
         reverse("campaigns:results", args=[campaign.slug]), HTTP_ACCEPT_LANGUAGE="zh-hans"
     ).text
