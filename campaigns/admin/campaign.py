@@ -30,6 +30,7 @@ from campaigns.selectors.dashboard import campaign_dashboard
 from campaigns.services import entries_recheck
 from campaigns.services.audit import audit_record
 from campaigns.services.verify import VerifyError, campaign_verify
+from campaigns.templatetags.campaign_pages import duration_words
 from square.project.beijing_time import SECONDS, beijing_text
 from square.templatetags.square import when
 
@@ -59,6 +60,10 @@ class RewardTierInline(admin.TabularInline):
         )
 
 
+def _started(campaign: Campaign | None) -> bool:
+    return campaign is not None and campaign.pk is not None and campaign.starts_at <= timezone.now()
+
+
 @admin.register(Campaign)
 class CampaignAdmin(CampaignOperationsMixin, admin.ModelAdmin):
     form = CampaignForm
@@ -75,6 +80,7 @@ class CampaignAdmin(CampaignOperationsMixin, admin.ModelAdmin):
     search_fields = ("title", "title_en", "slug", "hashtag")
     ordering = ("-starts_at",)
     readonly_fields = ("dashboard_link", "commitment", "pinned_beacon", "created_at")
+    LOCKED = {"entropy_delay": "beacon_delay"}  # read-only after the start, shown in words
 
     def get_readonly_fields(self, request, obj=None):
         """Past `scheduled`, the status belongs to the close/draw/publish operations;
@@ -82,9 +88,19 @@ class CampaignAdmin(CampaignOperationsMixin, admin.ModelAdmin):
         fields = super().get_readonly_fields(request, obj)
         if obj is not None and obj.status not in HAND_SET_STATUSES:
             fields = (*fields, "status")
-        if obj is not None and obj.pk and obj.starts_at <= timezone.now():
-            fields = (*fields, *BEACON_FIELDS)
+        if _started(obj):
+            fields = (*fields, "beacon_chain", *self.LOCKED.values())
         return fields
+
+    def get_fieldsets(self, request, obj=None):
+        """After the start the delay is shown in words, not as the form's 4 days, 11:24:49."""
+        fieldsets = super().get_fieldsets(request, obj)
+        if not _started(obj):
+            return fieldsets
+        return [
+            (name, {**opts, "fields": tuple(self.LOCKED.get(f, f) for f in opts["fields"])})
+            for name, opts in fieldsets
+        ]
 
     fieldsets = (
         (None, {"fields": ("title", "title_en", "slug", "status", "dashboard_link")}),
@@ -175,6 +191,10 @@ class CampaignAdmin(CampaignOperationsMixin, admin.ModelAdmin):
         )
 
     # --- columns and read-only fields ---
+
+    @admin.display(description=gettext_lazy("beacon delay after the end"))
+    def beacon_delay(self, obj):
+        return duration_words(obj.entropy_delay)
 
     @admin.display(description=gettext_lazy("pinned beacon round"))
     def pinned_beacon(self, obj):

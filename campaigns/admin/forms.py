@@ -127,6 +127,14 @@ class TagListField(forms.CharField):
             return True
 
 
+def _kept(form, name: str):
+    """The posted value, or the campaign's own (the model's default for a new one)."""
+    value = form.cleaned_data.get(name)
+    if value in (None, ""):
+        return getattr(form.instance, name)
+    return value
+
+
 class CampaignForm(forms.ModelForm):
     aliases = TagListField(
         label=gettext_lazy("other accepted tags"),
@@ -164,8 +172,17 @@ class CampaignForm(forms.ModelForm):
             "min_interactor_age_hours",
         )
 
+    def clean_beacon_chain(self):
+        return _kept(self, "beacon_chain")
+
+    def clean_entropy_delay(self):
+        return _kept(self, "entropy_delay")
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        for name in BEACON_FIELDS:  # a form that leaves them out keeps what is stored
+            if name in self.fields:
+                self.fields[name].required = False
         zone = _("Beijing time (UTC+8).")
         for name in ("starts_at", "ends_at"):
             if name in self.fields:
