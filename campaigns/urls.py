@@ -11,6 +11,7 @@ urlpatterns = [
     path("<slug:slug>/leaderboard/", pages.leaderboard, name="leaderboard"),
     path("<slug:slug>/new-voices/", pages.new_voices_page, name="new_voices"),
     path("<slug:slug>/results/", results.results, name="results"),
+    path("<slug:slug>/results/me/", results.results_mine, name="results_mine"),
     path("<slug:slug>/results.json", results.results_json, name="results_json"),
     path("<slug:slug>/lists/<slug:kind>.txt", results.list_download, name="list_download"),
 ]

@@ -249,7 +249,8 @@ class CampaignOperationsMixin:
 
     def _publish(self, request, campaign):
         was_published = campaign.status == Campaign.Status.PUBLISHED
-        campaign = results_publish(campaign=campaign, actor=request.user)
+        base_url = request.build_absolute_uri("/").rstrip("/")
+        campaign = results_publish(campaign=campaign, actor=request.user, base_url=base_url)
         if was_published:
             return _("Already published at %(when)s: nothing changed.") % {
                 "when": beijing_text(campaign.published_at, SECONDS)

@@ -3,6 +3,7 @@ closing and drawing leave behind."""
 
 from campaigns.models.campaign import Campaign, Prize, RewardTier
 from campaigns.models.entry import Entry
+from campaigns.models.published import PublishedFile
 from campaigns.models.results import (
     AuditEvent,
     Award,
@@ -19,6 +20,7 @@ __all__ = [
     "Campaign",
     "Entry",
     "Prize",
+    "PublishedFile",
     "RewardTier",
     "ShippingAddress",
     "Snapshot",

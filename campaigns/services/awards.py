@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from campaigns.models import Award, Campaign, Entry, RewardTier, ShippingAddress
 from campaigns.selectors.rewards import address_open, featured_forget
 from campaigns.services.audit import audit_record
+from campaigns.services.published import published_files_build
 from campaigns.services.winners import award_create
 from square.services.notifications import notification_create
 from square.text import has_visible
@@ -27,9 +28,12 @@ def _notify_winner(award: Award) -> None:
 
 
 @transaction.atomic
-def results_publish(*, campaign: Campaign, actor=None, now=None) -> Campaign:
-    """Make a drawn campaign's results public (the seed is shown from then on) and tell
-    every winner. Publishing twice changes nothing."""
+def results_publish(
+    *, campaign: Campaign, actor=None, now=None, base_url: str | None = None
+) -> Campaign:
+    """Make a drawn campaign's results public (the seed is shown from then on), render
+    them once as the files everyone is served (`base_url`: the site's address they
+    name), and tell every winner. Publishing twice changes nothing."""
     if actor is not None and not actor.has_perm("campaigns.publish_results"):
         raise PermissionDenied(_("You may not publish results."))
     campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
@@ -43,9 +47,11 @@ def results_publish(*, campaign: Campaign, actor=None, now=None) -> Campaign:
     awards = Award.objects.filter(tier__campaign=campaign).select_related("user", "tier__campaign")
     for award in awards.exclude(status=Award.Status.REVOKED):
         _notify_winner(award)
+    version = published_files_build(campaign=campaign, base_url=base_url)
     audit_record(
-        campaign=campaign, actor=actor, action="publish", result={"awards": awards.count()}
-    )
+        campaign=campaign, actor=actor, action="publish",
+        result={"awards": awards.count(), "files_version": version},
+    )  # fmt: skip
     return campaign
 
 
@@ -71,9 +77,13 @@ def _next_candidate(award: Award) -> tuple[int, int, int | None] | None:
 
 
 @transaction.atomic
-def award_disqualify(*, award: Award, reason: str, actor=None, now=None) -> Award | None:
+def award_disqualify(
+    *, award: Award, reason: str, actor=None, now=None, republish: bool = True
+) -> Award | None:
     """Revoke an award with a reason; the next alternate of the tier (for the
-    leaderboard, the next in rank) takes the place. Returns the replacement, if any."""
+    leaderboard, the next in rank) takes the place. Returns the replacement, if any.
+    Published results get a new version of their files, unless the caller (revoking
+    several at once) makes it once itself (`republish=False`)."""
     if actor is not None and not actor.has_perm("campaigns.run_draw"):
         raise PermissionDenied(_("You may not disqualify winners."))
     reason = (reason or "").strip()
@@ -104,6 +114,8 @@ def award_disqualify(*, award: Award, reason: str, actor=None, now=None) -> Awar
         inputs={"award": award.pk, "user": award.user_id, "reason": reason},
         result={"replacement": replacement.user_id if replacement else None},
     )
+    if republish:
+        published_files_build(campaign=award.tier.campaign)
     return replacement
 
 

@@ -12,6 +12,7 @@ from campaigns.models import Award, Campaign, Entry
 from campaigns.selectors.exclusions import exclusions_forget
 from campaigns.services.audit import audit_record
 from campaigns.services.awards import award_disqualify
+from campaigns.services.published import published_files_build
 
 DRAWN = (Campaign.Status.DRAWN, Campaign.Status.PUBLISHED)
 # Reason codes written on revoked awards, before the moderator's own words.
@@ -44,7 +45,7 @@ def moderation_applied(*, action: str, actor, reason: str, post=None, user=None)
     revoked: dict[int, list[int]] = {}
     for award in _awards_taken_away(action, post, user).select_related("tier"):
         code = REVOKE_CODES[action]
-        award_disqualify(award=award, reason=f"{code}: {reason}")
+        award_disqualify(award=award, reason=f"{code}: {reason}", republish=False)
         revoked.setdefault(award.tier.campaign_id, []).append(award.pk)
     touched = {c.pk: c for c in _campaigns_touched(post, user)}
     touched |= {c.pk: c for c in Campaign.objects.filter(pk__in=revoked)}
@@ -58,6 +59,7 @@ def moderation_applied(*, action: str, actor, reason: str, post=None, user=None)
                     "reason": reason},
             result={"revoked_awards": revoked.get(campaign.pk, [])},
         )  # fmt: skip
+        published_files_build(campaign=campaign)  # new winners or exclusions, if published
 
 
 def awards_revoke_banned(*, campaign: Campaign) -> int:
@@ -66,6 +68,8 @@ def awards_revoke_banned(*, campaign: Campaign) -> int:
     awards = Award.objects.filter(tier__campaign=campaign, user__banned_at__isnull=False)
     count = 0
     for award in awards.exclude(status=Award.Status.REVOKED).select_related("user"):
-        award_disqualify(award=award, reason=f"author_banned: {award.user.ban_reason}")
+        award_disqualify(
+            award=award, reason=f"author_banned: {award.user.ban_reason}", republish=False
+        )
         count += 1
     return count

@@ -4,19 +4,23 @@ script itself (drafts are 404; see `campaigns.selectors.results` for what shows 
 The page and the JSON also carry the public disqualification list, in every state
 (`campaigns.selectors.exclusions`)."""
 
+from functools import lru_cache
 from pathlib import Path
 
-from django.http import Http404, HttpResponse, JsonResponse
+from django.core.files.storage import default_storage
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseNotModified, JsonResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import render
-from django.urls import reverse
-from django.utils.cache import patch_cache_control
+from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
-from campaigns import draw, presentation
-from campaigns.models import Campaign, Snapshot
+from campaigns import draw
+from campaigns.models import Award, Campaign, Snapshot
 from campaigns.selectors.exclusions import campaign_exclusions
 from campaigns.selectors.pages import campaign_public
-from campaigns.selectors.results import lists_frozen, results_data, results_page
+from campaigns.selectors.published import published_files, results_document, results_page_context
+from campaigns.selectors.results import lists_frozen
 from square.project.not_found import found_or_404
 
 SCRIPT = Path(draw.__file__)
@@ -36,39 +40,87 @@ def _open_to_all(response, *, private: bool = False):
     return response
 
 
+# Published files never change under a name; a new version is a new ETag. Browsers
+# check back after a minute, a CDN keeps them ten.
+BROWSER_SECONDS, SHARED_SECONDS = 60, 600
+
+
+KEEP_BYTES = 2 * 1024 * 1024  # files up to this size are kept in memory, per process
+
+
+@lru_cache(maxsize=64)
+def _bytes(name: str) -> bytes:
+    """A stored file's bytes; its name is its content's hash, so a kept copy never goes
+    stale and the storage is read once per process."""
+    with default_storage.open(name) as handle:
+        return handle.read()
+
+
+def _stored(request, stored: dict):
+    """A published file as stored: a strong ETag, public caching, 304 when the reader
+    has it already. Small files come from memory; large lists are streamed from storage,
+    never held whole per request."""
+    etag = f'"{stored["etag"]}"'
+    if etag in request.headers.get("If-None-Match", ""):
+        response = HttpResponseNotModified()
+    elif stored["size"] <= KEEP_BYTES:
+        response = HttpResponse(_bytes(stored["name"]), content_type=stored["type"])
+    else:
+        response = FileResponse(default_storage.open(stored["name"]), content_type=stored["type"])
+        response["Content-Length"] = stored["size"]
+    response["ETag"] = etag
+    patch_cache_control(response, public=True, max_age=BROWSER_SECONDS, s_maxage=SHARED_SECONDS)
+    return _open_to_all(response)
+
+
 @require_GET
 def results(request, slug: str):
     campaign = found_or_404(campaign_public(slug=slug))
-    page = results_page(campaign=campaign, viewer=request.user, base_url=_base_url(request))
-    json_url = request.build_absolute_uri(reverse("campaigns:results_json", args=[slug]))
-    # Revoked awards are counted only when the winners are shown (loaded by the page).
-    codes = [code for t in page.tiers for code in t.data["revoked_codes"]]
-    exclusions = campaign_exclusions(campaign, revoked_codes=codes)
-    mine = exclusions.person(campaign, request.user)
-    context = {
-        "campaign": campaign,
-        "phase": campaign.phase(),
-        "page": page,
-        "data": page.data,
-        "exclusions": exclusions,
-        "my_exclusion": mine,
-        "exclusion_rows": presentation.exclusion_rows(exclusions=exclusions, mine=mine),
-        "json_url": json_url,
-        "verify_command": f"python3 campaigns/draw.py {json_url}",
-        "script_url": reverse("campaigns:draw_script"),
-    }
+    stored = published_files(campaign=campaign).get(f"page:{get_language()}")
+    if stored is not None:
+        response = _stored(request, stored)
+        patch_vary_headers(response, ("Accept-Language", "Cookie"))  # the language
+        return response
+    base_url = _base_url(request)
+    context = results_page_context(campaign=campaign, viewer=request.user, base_url=base_url)
     response = render(request, "campaigns/results.html", context)
-    if page.preview:
+    if context["page"].preview:
         patch_cache_control(response, private=True, no_store=True)
+    return response
+
+
+@require_GET
+def results_mine(request, slug: str):
+    """What the results say about the reader (their pseudonym, their awards), and the
+    header as they see it: a fragment the stored page's script puts in place, or a
+    small page of its own without JavaScript. Never cached: it is theirs."""
+    campaign = found_or_404(campaign_public(slug=slug))
+    mine, awards = None, []
+    if request.user.is_authenticated:
+        mine = campaign_exclusions(campaign).person(campaign, request.user)
+        if campaign.status == Campaign.Status.PUBLISHED:
+            awards = list(
+                Award.objects.filter(tier__campaign=campaign, user=request.user)
+                .exclude(status=Award.Status.REVOKED)
+                .select_related("tier")
+            )
+    context = {"campaign": campaign, "my_exclusion": mine, "my_awards": awards}
+    context["csrf"] = get_token(request)  # the stored page's forms take it from here
+    template = "campaigns/results_mine.html"
+    if request.headers.get("X-Fragment"):
+        template += "#mine"
+    response = render(request, template, context)
+    patch_cache_control(response, private=True, no_store=True)
     return response
 
 
 @require_GET
 def results_json(request, slug: str):
     campaign = found_or_404(campaign_public(slug=slug))
-    data = results_data(campaign=campaign, viewer=request.user, base_url=_base_url(request))
-    codes = [code for tier in data["tiers"] for code in tier["revoked_codes"]]
-    data["exclusions"] = campaign_exclusions(campaign, revoked_codes=codes).as_json()
+    stored = published_files(campaign=campaign).get("json:")
+    if stored is not None:
+        return _stored(request, stored)
+    data = results_document(campaign=campaign, viewer=request.user, base_url=_base_url(request))
     shown_early = data["winners_shown"] and campaign.status != Campaign.Status.PUBLISHED
     response = JsonResponse(data, json_dumps_params={"ensure_ascii": False})
     return _open_to_all(response, private=shown_early)
@@ -81,6 +133,11 @@ def list_download(request, slug: str, kind: str):
     if kind not in Snapshot.Kind.values:
         raise Http404
     campaign = found_or_404(campaign_public(slug=slug))
+    stored = published_files(campaign=campaign).get(f"list:{kind}")
+    if stored is not None:
+        response = _stored(request, stored)
+        response["Content-Disposition"] = f'inline; filename="{campaign.slug}-{kind}.txt"'
+        return response
     if not lists_frozen(campaign):
         raise Http404
     snapshot = Snapshot.objects.filter(campaign=campaign, kind=kind).only("body").first()

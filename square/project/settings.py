@@ -179,7 +179,7 @@ STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 # Uploaded images: the local MEDIA_ROOT, or S3-compatible object storage shared by every
-# app server (MEDIA_STORAGE=s3; needs `pip install django-storages[s3]`, docs/deploy.md).
+# app server (MEDIA_STORAGE=s3, through django-storages; docs/deploy.md).
 MEDIA_STORAGE = env.str("MEDIA_STORAGE", default="local")
 if MEDIA_STORAGE not in ("local", "s3"):
     raise ImproperlyConfigured("MEDIA_STORAGE must be local or s3.")
@@ -235,6 +235,10 @@ SQUARE_IMAGES_PER_POST = 9
 # Where the admin's "fetch the beacon" asks for a draw's drand round, in order (each with
 # a short timeout); empty: drand's public relays. The beacon is verified either way.
 SQUARE_DRAND_RELAYS = env.list("SQUARE_DRAND_RELAYS", default=[])
+# The site's public address, for what is rendered outside a request (the stored results
+# page names its results.json in the verify command); publishing from the admin uses
+# the address the admin was reached at.
+SQUARE_SITE_URL = env.str("SQUARE_SITE_URL", default="http://127.0.0.1:8000")
 SQUARE_FEED_PAGE_SIZE = 20
 SQUARE_COMMENTS_PAGE_SIZE = 50
 # A post keeps its first text, its last SQUARE_REVISIONS_KEPT earlier texts and the text

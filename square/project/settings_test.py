@@ -25,6 +25,8 @@ CACHES = {
     },
 }
 SQUARE_FETCH_RAISE = True
+# What the test client calls the site: the stored results name their files under it.
+SQUARE_SITE_URL = "http://testserver"
 # No collectstatic before tests: plain static storage, WhiteNoise finding files as asked.
 STORAGES = {
     **STORAGES,  # noqa: F405

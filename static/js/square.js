@@ -110,3 +110,40 @@ document.addEventListener("DOMContentLoaded", async () => {
     // The button still works.
   }
 });
+
+// A stored page (the published results, the same bytes for everyone): fetch what is the
+// reader's own — their part of the results, the header as they see it, a CSRF token for
+// the page's forms — and put it in place. Without JavaScript the link stays.
+document.addEventListener("DOMContentLoaded", async () => {
+  const slot = document.querySelector("[data-mine-url]");
+  if (!slot) return;
+  try {
+    const response = await fetch(slot.dataset.mineUrl, {
+      headers: { "X-Fragment": "1" },
+      credentials: "same-origin",
+    });
+    if (!response.ok) return;
+    const holder = document.createElement("div");
+    holder.innerHTML = await response.text();
+    const body = holder.querySelector(".results-mine-body");
+    if (!body) return;
+    const nav = body.querySelector("template.topnav-fresh");
+    if (nav) {
+      document.querySelector(".topnav")?.replaceChildren(nav.content.cloneNode(true));
+      nav.remove();
+    }
+    document.querySelectorAll("form[method=post]").forEach((form) => {
+      let input = form.querySelector("input[name=csrfmiddlewaretoken]");
+      if (!input) {
+        input = document.createElement("input");
+        input.type = "hidden";
+        input.name = "csrfmiddlewaretoken";
+        form.prepend(input);
+      }
+      input.value = body.dataset.csrf;
+    });
+    slot.replaceChildren(body);
+  } catch (error) {
+    // The link to the reader's own page still works.
+  }
+});
