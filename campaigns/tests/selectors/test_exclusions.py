@@ -11,6 +11,7 @@ from datetime import timedelta
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 from django.utils import translation
@@ -18,6 +19,7 @@ from django.utils import translation
 from campaigns.models import Award, Campaign, Entry
 from campaigns.selectors import exclusions as exclusions_module
 from campaigns.selectors.exclusions import campaign_exclusions, pseudonym
+from campaigns.selectors.published import results_document, results_page_context
 from campaigns.services import award_disqualify, campaign_close, draw_run, results_publish
 from campaigns.tests.factories import (
     AFTER,
@@ -338,24 +340,47 @@ def test_bounded_queries(campaign, n, django_assert_max_num_queries):
     campaign = campaign_close(campaign=campaign, now=CLOSE_AT)
     campaign = draw_run(campaign=campaign, beacon=RECORDED, now=DRAW_AT)
     campaign = results_publish(campaign=campaign, now=PUBLISH_AT)
-    # published: campaign, tiers, prizes, snapshots, awards, the shown awards with their
-    # people and posts + the grouped entries
-    with django_assert_max_num_queries(6 + 1):
+    cache.clear()
+    # published, the page is rendered once (at publication and after each change of the
+    # winners, for no one in particular) from: tiers, prizes, snapshots, awards, the shown
+    # awards with their people and posts + the grouped entries (cached after)
+    with django_assert_max_num_queries(5 + 1):
+        context = results_page_context(campaign=campaign, viewer=None, base_url="http://x")
+    assert context["exclusions"].users == n
+    with django_assert_max_num_queries(3):  # the JSON has no prizes nor people and posts
+        document = results_document(campaign=campaign, base_url="http://x")
+    assert document["exclusions"]["users"] == n
+    # served, they are the stored bytes: the campaign + the newest version's files (its
+    # number, then its rows), cached for every later request
+    with django_assert_max_num_queries(1 + 2):
+        page = client.get(url("results", campaign)).content.decode()
+    shown = len(context["exclusions"].shown)
+    assert shown and excluded_section(page).count('class="camp-pseudonym"') == shown
+    with django_assert_max_num_queries(1):
         client.get(url("results", campaign))
-    with django_assert_max_num_queries(4 + 1):  # the JSON has no prizes
-        client.get(url("results_json", campaign))
+    with django_assert_max_num_queries(1):
+        data = json.loads(client.get(url("results_json", campaign)).content)["exclusions"]
+    assert (data["users"], data["revoked_awards"]) == (n, [])
     first = Award.objects.filter(tier=tier).order_by("position").first()
     award_disqualify(award=first, reason="author_banned: 刷号")
     campaign = Campaign.objects.get(pk=campaign.pk)
     with django_assert_max_num_queries(2):  # + the revoked awards
         found = campaign_exclusions(campaign, with_revoked=True)
     assert found.revoked_total == 1 and found.entries == n
-    # once an award is revoked: + the revoked awards' reasons
-    with django_assert_max_num_queries(5 + 2):
-        response = client.get(url("results", campaign))
-    assert response.context["exclusions"].revoked_total == 1
-    with django_assert_max_num_queries(4 + 2):
-        client.get(url("results_json", campaign))
+    # once an award is revoked, its reason's code comes with the awards: no query more
+    with django_assert_max_num_queries(5):
+        context = results_page_context(campaign=campaign, viewer=None, base_url="http://x")
+    assert context["exclusions"].revoked_total == 1
+    with django_assert_max_num_queries(3):
+        document = results_document(campaign=campaign, base_url="http://x")
+    assert document["exclusions"]["revoked_awards"] == [{"code": "author_banned", "awards": 1}]
+    # the disqualification stored a new version: its files are read once more
+    with django_assert_max_num_queries(1 + 2):
+        page = client.get(url("results", campaign)).content.decode()
+    assert "Awards taken back after the draw" in excluded_section(page)
+    with django_assert_max_num_queries(1):
+        data = json.loads(client.get(url("results_json", campaign)).content)["exclusions"]
+    assert data["revoked_awards"] == [{"code": "author_banned", "awards": 1}]
 
 
 def test_the_cached_list_speaks_each_viewers_language(campaign, people):

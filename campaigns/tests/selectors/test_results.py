@@ -21,6 +21,7 @@ from campaigns import draw
 from campaigns.demo.beacons import DEMO_ROUND, recorded
 from campaigns.models import Award, Campaign, Snapshot, TierDraw
 from campaigns.selectors import results as results_selectors
+from campaigns.selectors.published import results_document, results_page_context
 from campaigns.selectors.results import results_data
 from campaigns.services import award_disqualify, campaign_close, draw_run, results_publish
 from campaigns.tests.factories import (
@@ -69,6 +70,12 @@ def fresh(campaign: Campaign) -> Campaign:
 
 def url(name: str, campaign: Campaign, **kwargs) -> str:
     return reverse(f"campaigns:{name}", kwargs={"slug": campaign.slug, **kwargs})
+
+
+def stored_context(campaign: Campaign) -> dict:
+    """The context a published campaign's stored page is rendered from, for nobody in
+    particular (the served page is those stored bytes and has no `response.context`)."""
+    return results_page_context(campaign=campaign, viewer=None, base_url="http://testserver")
 
 
 def client_fetch(client):
@@ -443,9 +450,11 @@ def test_results_page_for_anonymous_readers_in_chinese(client, setup):
     assert lucky.post.get_absolute_url() in html and lucky.user.name in html
     for award in Award.objects.filter(tier__slug__in=["top", "part"]):
         assert award.user.get_absolute_url() in html
-    tabs = response.context["page"].tiers
+    tabs = stored_context(campaign)["page"].tiers
     top = next(t for t in tabs if t.tier.slug == "top")
     assert [row["rank"] for _award, row in top.rows] == [1, 2, 3]
+    for _award, row in top.rows:  # and the page served shows those ranks
+        assert f'<td class="num">{row["rank"]}</td>' in html
     assert "camp-revoked" not in html
 
 
@@ -491,32 +500,66 @@ def test_results_have_bounded_queries(client, staff_user, n, django_assert_max_n
     PrizeFactory(tier=part)
     for i in range(n):
         entry_post(member(), at=DURING + timedelta(minutes=i))
-    campaign = published(campaign)
+    campaign = drawn(campaign)
+    staff_client = Client()
+    staff_client.force_login(staff_user)
+    cache.clear()
+    # Before publication the page is still rendered per request. The staff preview:
+    # campaign, tiers with their draws, prizes, snapshots, the awards, the shown ones = 6;
+    # + session, user, the view_award permission (the user's own, their groups') = 4;
+    # + the exclusion list and the unread badge, both cached for every later request
+    with django_assert_max_num_queries(6 + 4 + 2):
+        staff_client.get(url("results", campaign))
+    with django_assert_max_num_queries(6 + 4):
+        response = staff_client.get(url("results", campaign))
+    assert response.context["page"].preview
+    assert sum(len(t.rows) for t in response.context["page"].tiers) == Award.objects.count()
+    campaign = results_publish(campaign=fresh(campaign), now=PUBLISH_AT)
     first = Award.objects.filter(tier__slug="part").order_by("position").first()
     award_disqualify(award=first, reason="duplicate account", now=PUBLISH_AT)
+    campaign = fresh(campaign)
     kept = Award.objects.exclude(status="revoked").count()
     assert kept >= n
     cache.clear()
-    # campaign, tiers with their draws, prizes, snapshots, the awards (ids and positions),
-    # then the shown ones (at most PAGE_WINNERS a tier) with people and posts = 6 — so a
-    # tier of 15,000 newcomers does not load 15,000 people and posts;
-    # + the exclusion list grouped by person, which is cached for every later request
-    with django_assert_max_num_queries(6 + 1):
-        client.get(url("results", campaign))
-    with django_assert_max_num_queries(6):
-        response = client.get(url("results", campaign))
-    assert sum(len(t.rows) for t in response.context["page"].tiers) == kept
-    # campaign, tiers with their draws, snapshots, awards = 4
-    with django_assert_max_num_queries(4):
-        data = json.loads(client.get(url("results_json", campaign)).content)
+    # Published, the page is rendered once (at publication and after each change of the
+    # winners) from: tiers with their draws, prizes, snapshots, the awards (ids and
+    # positions), then the shown ones (at most PAGE_WINNERS a tier) with people and posts
+    # = 5 — so a tier of 15,000 newcomers does not load 15,000 people and posts;
+    # + the exclusion list grouped by person, which is cached for every later rendering
+    with django_assert_max_num_queries(5 + 1):
+        context = stored_context(campaign)
+    with django_assert_max_num_queries(5):
+        context = stored_context(campaign)
+    assert sum(len(t.rows) for t in context["page"].tiers) == kept
+    # results.json likewise: tiers with their draws, snapshots, awards = 3
+    with django_assert_max_num_queries(3):
+        data = results_document(campaign=campaign, base_url="http://testserver")
     assert sum(len(t["winners"]) for t in data["tiers"]) == kept
-    with django_assert_max_num_queries(2):
+    # The reader's own part, per request: campaign, session, user, their awards, the unread
+    # badge (the exclusion list is cached by the renderings above)
+    with django_assert_max_num_queries(5):
+        assert staff_client.get(url("results_mine", campaign)).status_code == 200
+    # Served, they are the stored bytes: the campaign, and after a cache clear the newest
+    # version's files (its number, then its rows), cached for every later request
+    cache.clear()
+    with django_assert_max_num_queries(1 + 2):
+        response = client.get(url("results", campaign))
+    assert response.status_code == 200
+    assert response["ETag"] == f'"{hashlib.sha256(response.content).hexdigest()}"'
+    with django_assert_max_num_queries(1):
+        assert client.get(url("results", campaign)).content == response.content
+    html = response.content.decode()
+    for tier in context["page"].tiers:  # the page served names every winner shown
+        for award, _extra in tier.rows:
+            assert award.user.get_absolute_url() in html
+    with django_assert_max_num_queries(1):
+        served = json.loads(client.get(url("results_json", campaign)).content)
+    assert sum(len(t["winners"]) for t in served["tiers"]) == kept
+    with django_assert_max_num_queries(1):
         client.get(url("list_download", campaign, kind="participant_tickets"))
-    # signed in: + session, user, unread badge
-    staff_client = Client()
-    staff_client.force_login(staff_user)
-    with django_assert_max_num_queries(6 + 3):
-        staff_client.get(url("results", campaign))
+    # signed in, the same stored page (what is the reader's own is the fragment's)
+    with django_assert_max_num_queries(1):
+        assert staff_client.get(url("results", campaign)).content == response.content
     # the campaign page with its fairness box: + the lists' digests
     with django_assert_max_num_queries(4 + 1):
         client.get(campaign.get_absolute_url())
@@ -533,7 +576,7 @@ def test_a_large_tier_shows_its_first_winners_and_says_how_many_there_are(
         entry_post(member(), at=DURING + timedelta(minutes=i))
     campaign = published(campaign)
     response = client.get(url("results", campaign))
-    tier = response.context["page"].tiers[0]
+    tier = stored_context(campaign)["page"].tiers[0]
     assert (len(tier.rows), tier.winners, tier.truncated) == (3, 5, True)
     assert [a.position for a, _extra in tier.rows] == sorted(a.position for a, _ in tier.rows)
     assert "The first 3 of 5 winners" in response.content.decode()
@@ -549,7 +592,7 @@ def test_winners_figures_are_read_from_the_frozen_rows_wherever_they_stand(
     lists themselves; a winner placed further down is read from the whole list."""
     monkeypatch.setattr(results_selectors, "ROWS_HEAD", head)
     campaign = published(setup[0])
-    tiers = {t.tier.kind: t for t in client.get(url("results", campaign)).context["page"].tiers}
+    tiers = {t.tier.kind: t for t in stored_context(campaign)["page"].tiers}
     ranking = campaign.snapshots.get(kind="ranking").rows
     top = tiers["leaderboard"].rows
     assert len(top) == 3 and [row["rank"] for _award, row in top] == [1, 2, 3]
@@ -557,3 +600,9 @@ def test_winners_figures_are_read_from_the_frozen_rows_wherever_they_stand(
     firsts = dict(campaign.snapshots.get(kind="newcomers").rows)
     newcomers = tiers["newcomer"].rows
     assert newcomers and all(post == firsts[a.user_id] for a, post in newcomers)
+    # the page served (stored at publication) shows those figures
+    html = client.get(url("results", campaign)).content.decode()
+    for _award, row in top:
+        assert f'<td class="num score">{row["score"]}</td>' in html
+    for _award, post in newcomers:
+        assert f'href="{reverse("post_detail", args=[post])}"' in html
