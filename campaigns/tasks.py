@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from campaigns.models import Campaign
 from campaigns.selectors.ranking import ranking_refresh
+from square.project.page_cache import pages_changed
 
 logger = logging.getLogger(__name__)
 
@@ -38,7 +39,10 @@ def leaderboard_refresh(campaign_ids: list[int] | None = None) -> dict[str, int]
     campaigns = live_campaigns().order_by("pk")
     if campaign_ids is not None:
         campaigns = campaigns.filter(pk__in=campaign_ids)
-    return {str(campaign.pk): ranking_refresh(campaign).total for campaign in campaigns}
+    refreshed = {str(c.pk): ranking_refresh(c).total for c in campaigns}
+    if refreshed:
+        pages_changed()  # the boards visitors see have moved
+    return refreshed
 
 
 def _request_refresh() -> None:

@@ -32,6 +32,7 @@ from campaigns.services.audit import audit_record
 from campaigns.services.verify import VerifyError, campaign_verify
 from campaigns.templatetags.campaign_pages import duration_words
 from square.project.beijing_time import SECONDS, beijing_text
+from square.project.page_cache import pages_changed
 from square.templatetags.square import when
 
 
@@ -170,6 +171,7 @@ class CampaignAdmin(CampaignOperationsMixin, admin.ModelAdmin):
         with transaction.atomic():
             self._audit_beacon_attempt(request, obj, form)
             super().save_model(request, obj, form, change)
+            pages_changed()  # the campaign's pages show its rules and texts
             rules_changed = any(name in form.changed_data for name in RULE_FIELDS)
             if change and rules_changed and obj.status == Campaign.Status.SCHEDULED:
                 entries_recheck(campaigns=[obj])

@@ -11,6 +11,7 @@ from campaigns.selectors.rewards import address_open, featured_forget
 from campaigns.services.audit import audit_record
 from campaigns.services.published import published_files_build
 from campaigns.services.winners import award_create
+from square.project.page_cache import pages_changed
 from square.services.notifications import notification_create
 from square.text import has_visible
 
@@ -48,6 +49,7 @@ def results_publish(
     for award in awards.exclude(status=Award.Status.REVOKED):
         _notify_winner(award)
     version = published_files_build(campaign=campaign, base_url=base_url)
+    pages_changed()
     audit_record(
         campaign=campaign, actor=actor, action="publish",
         result={"awards": awards.count(), "files_version": version},
@@ -86,8 +88,7 @@ def award_disqualify(
     several at once) makes it once itself (`republish=False`)."""
     if actor is not None and not actor.has_perm("campaigns.run_draw"):
         raise PermissionDenied(_("You may not disqualify winners."))
-    reason = (reason or "").strip()
-    if not reason:
+    if not (reason := (reason or "").strip()):
         raise ValidationError(_("Say why this award is revoked."))
     award = (
         Award.objects.select_for_update(of=("self",)).select_related("tier__draw").get(pk=award.pk)
@@ -116,6 +117,7 @@ def award_disqualify(
     )
     if republish:
         published_files_build(campaign=award.tier.campaign)
+    pages_changed()
     return replacement
 
 

@@ -17,6 +17,7 @@ from campaigns.selectors.ranking import ranking_compute
 from campaigns.services.audit import audit_record
 from campaigns.services.recheck import entries_recheck
 from square.models import User
+from square.project.page_cache import pages_changed
 
 
 def _freeze(campaign: Campaign, kind: str, ids: list[int], rows=None) -> Snapshot:
@@ -79,6 +80,7 @@ def campaign_close(*, campaign: Campaign, actor=None, now=None) -> Campaign:
     campaign.status = Campaign.Status.CLOSED
     campaign.closed_at = now
     campaign.save(update_fields=["status", "closed_at"])
+    pages_changed()
     audit_record(
         campaign=campaign,
         actor=actor,

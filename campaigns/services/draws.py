@@ -18,6 +18,7 @@ from campaigns.models.results import DRAWN_KINDS, TIER_LIST
 from campaigns.services.audit import audit_record
 from campaigns.services.moderation import awards_revoke_banned
 from campaigns.services.winners import award_create
+from square.project.page_cache import pages_changed
 
 # The refusals of a beacon (their codes, from campaigns.beacons): each is audited.
 BEACON_CHECKS = ("malformed", "round", "randomness", "signature")
@@ -120,6 +121,7 @@ def _draw_locked(*, campaign: Campaign, beacon: str | bytes, actor, now) -> Camp
         ]
     )  # fmt: skip
     revoked = awards_revoke_banned(campaign=campaign)
+    pages_changed()
     audit_record(
         campaign=campaign, actor=actor, action="draw",
         inputs={"beacon": json.dumps(checked, sort_keys=True)},

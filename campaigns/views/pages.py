@@ -18,6 +18,7 @@ from campaigns.selectors import (
 from campaigns.selectors.pages import campaign_public
 from campaigns.services.leaderboard import leaderboard_refresh_ask, leaderboard_serve
 from square.project.not_found import found_or_404
+from square.project.page_cache import visitor_page
 from square.views.common import render_page
 
 LEADERBOARD_SIZE = 100  # at most the cached board's TOP_SIZE
@@ -28,6 +29,7 @@ def _signed_in(request):
 
 
 @require_GET
+@visitor_page
 def campaign_index(request):
     now = timezone.now()
     rows = [(c, c.phase(now)) for c in campaign_list()]
@@ -37,6 +39,7 @@ def campaign_index(request):
 
 
 @require_GET
+@visitor_page
 def detail(request, slug: str):
     campaign = found_or_404(campaign_by_slug(slug=slug))
     now = timezone.now()
@@ -61,6 +64,7 @@ def detail(request, slug: str):
 
 
 @require_GET
+@visitor_page
 def leaderboard(request, slug: str):
     campaign = found_or_404(campaign_public(slug=slug))
     board = leaderboard_serve(campaign=campaign)
@@ -81,6 +85,7 @@ def leaderboard(request, slug: str):
 
 
 @require_GET
+@visitor_page
 def new_voices_page(request, slug: str):
     campaign = found_or_404(campaign_public(slug=slug))
     context = {"campaign": campaign, "phase": campaign.phase(), "mark_new": True}

@@ -22,6 +22,7 @@ from campaigns.selectors.pages import campaign_public
 from campaigns.selectors.published import published_files, results_document, results_page_context
 from campaigns.selectors.results import lists_frozen
 from square.project.not_found import found_or_404
+from square.project.page_cache import visitor_page
 
 SCRIPT = Path(draw.__file__)
 
@@ -75,12 +76,19 @@ def _stored(request, stored: dict):
 
 @require_GET
 def results(request, slug: str):
+    """Published: the stored page, the same bytes for everyone. Before that, the page
+    rendered per request (kept for visitors a few seconds like other pages)."""
     campaign = found_or_404(campaign_public(slug=slug))
     stored = published_files(campaign=campaign).get(f"page:{get_language()}")
     if stored is not None:
         response = _stored(request, stored)
         patch_vary_headers(response, ("Accept-Language", "Cookie"))  # the language
         return response
+    return _rendered(request, campaign=campaign)
+
+
+@visitor_page
+def _rendered(request, *, campaign: Campaign):
     base_url = _base_url(request)
     context = results_page_context(campaign=campaign, viewer=request.user, base_url=base_url)
     response = render(request, "campaigns/results.html", context)

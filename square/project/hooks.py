@@ -22,10 +22,13 @@ An app (campaigns) registers callbacks in its AppConfig.ready():
   near-duplicates); `demo_finishers` run after the near-duplicate index is built, for
   demo writes that go through the live checks.
 Callbacks are plain function calls: tests need no mocks, and nothing happens later.
+Every announced write also ends the kept visitor pages (`page_cache.pages_changed`).
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass
+
+from square.project.page_cache import pages_changed
 
 
 @dataclass(frozen=True)
@@ -51,21 +54,25 @@ demo_finishers: list[Callable] = []
 
 
 def post_changed(*, post) -> None:
+    pages_changed()
     for callback in post_changed_callbacks:
         callback(post=post)
 
 
 def user_changed(*, user) -> None:
+    pages_changed()
     for callback in user_changed_callbacks:
         callback(user=user)
 
 
 def interaction_changed(*, post_id: int) -> None:
+    pages_changed()
     for callback in interaction_changed_callbacks:
         callback(post_id=post_id)
 
 
 def moderated(*, action: str, actor, reason: str, post=None, user=None) -> None:
+    pages_changed()
     for callback in moderation_callbacks:
         callback(action=action, actor=actor, reason=reason, post=post, user=user)
 

@@ -239,6 +239,8 @@ SQUARE_DRAND_RELAYS = env.list("SQUARE_DRAND_RELAYS", default=[])
 # page names its results.json in the verify command); publishing from the admin uses
 # the address the admin was reached at.
 SQUARE_SITE_URL = env.str("SQUARE_SITE_URL", default="http://127.0.0.1:8000")
+# How long a page for visitors who are not signed in is kept whole (any write ends it).
+SQUARE_VISITOR_PAGE_SECONDS = env.int("SQUARE_VISITOR_PAGE_SECONDS", default=5)
 SQUARE_FEED_PAGE_SIZE = 20
 SQUARE_COMMENTS_PAGE_SIZE = 50
 # A post keeps its first text, its last SQUARE_REVISIONS_KEPT earlier texts and the text

@@ -9,7 +9,15 @@ from django.utils.functional import lazy
 from django.views.generic import RedirectView
 from django.views.static import serve
 
-from square.views import accounts, feed, interactions, moderation, notifications, posts
+from square.views import (
+    accounts,
+    feed,
+    interactions,
+    language,
+    moderation,
+    notifications,
+    posts,
+)
 
 FAVICON = lazy(static_url, str)("img/favicon.svg")
 
@@ -41,6 +49,7 @@ urlpatterns = [
     path("accounts/login/", accounts.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/profile/", accounts.profile_edit, name="profile_edit"),
+    path("i18n/language/", language.language_choose, name="language_choose"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     # Resolved per request: with the manifest storage the URL exists only after collectstatic.

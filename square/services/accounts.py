@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from square.models import User
 from square.permissions import CHANGE_USER, staff_may
 from square.project import hooks
+from square.project.page_cache import pages_changed
 from square.project.refusals import refusal_text
 from square.services import identity
 from square.services.avatars import avatar_set
@@ -75,6 +76,7 @@ def profile_update(*, user: User, display_name: str, bio: str, avatar=None) -> U
         avatar_set(user=user, avatar=avatar)
     user.full_clean(exclude=["password", "username", "username_skeleton"])
     user.save(update_fields=["display_name", "bio", "avatar"])
+    pages_changed()  # their name and picture are on every page that shows them
     return user
 
 

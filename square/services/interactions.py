@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from square.models import Follow, Like, Post, User
 from square.project import hooks
+from square.project.page_cache import pages_changed
 from square.services.accounts import author_may_write
 from square.services.notifications import notification_create, notification_withdraw
 
@@ -64,6 +65,7 @@ def follow_create(*, follower: User, followee: User) -> bool:
         User.objects.filter(pk=follower.pk).update(following_count=F("following_count") + 1)
         User.objects.filter(pk=followee.pk).update(follower_count=F("follower_count") + 1)
         notification_create(recipient=followee, kind="follow", actor=follower)
+        pages_changed()  # both profiles show the counts
     return created
 
 
@@ -75,4 +77,5 @@ def follow_delete(*, follower: User, followee: User) -> bool:
         User.objects.filter(pk=follower.pk).update(following_count=F("following_count") - 1)
         User.objects.filter(pk=followee.pk).update(follower_count=F("follower_count") - 1)
         notification_withdraw(kind="follow", actor=follower, recipient_id=followee.pk)
+        pages_changed()
     return bool(deleted)

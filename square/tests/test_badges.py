@@ -7,6 +7,7 @@ import pytest
 from django.utils import translation
 
 from square.models import User
+from square.project.page_cache import pages_changed
 from square.services.comments import comment_create
 from square.services.interactions import follow_create
 from square.services.posts import post_create, repost_create
@@ -83,8 +84,10 @@ def test_granting_and_revoking_the_badge_shows_on_cached_cards(client, people):
     post_create(author=member, body="hello")
     assert badges(client.get("/?tab=latest").content.decode()) == []
     User.objects.filter(pk=member.pk).update(is_official=True)
+    pages_changed()  # as the user admin's save does: the kept visitor page is over
     assert badges(client.get("/?tab=latest").content.decode()) == ["official"]
     User.objects.filter(pk=member.pk).update(is_official=False)
+    pages_changed()  # as the user admin's save does: the kept visitor page is over
     assert badges(client.get("/?tab=latest").content.decode()) == []
 
 
@@ -125,6 +128,7 @@ def test_badges_cost_no_query(client, django_assert_max_num_queries):
     plain = queries()
     User.objects.filter(pk__in=[a.pk for a in authors[:3]]).update(is_official=True)
     User.objects.filter(pk__in=[a.pk for a in authors[3:]]).update(is_staff=True)
+    pages_changed()  # as the user admin's save does: the kept visitor page is over
     with django_assert_max_num_queries(plain):
         assert (
             badges(client.get("/?tab=latest").content.decode()) == ["staff"] * 2 + ["official"] * 3

@@ -16,6 +16,7 @@ from square.forms import LoginForm, ProfileForm, SignupForm
 from square.login_throttle import client_ip
 from square.models import User
 from square.pagination import keyset_page
+from square.project.page_cache import visitor_page
 from square.project.ratelimit import RateLimited, rate_limit_hit, rate_limit_undo
 from square.services.accounts import profile_update, user_create, write_refusal
 from square.views.common import form_errors, next_url, render_feed
@@ -74,6 +75,7 @@ class LoginView(auth_views.LoginView):
 
 
 @require_GET
+@visitor_page
 def profile(request, username: str):
     member = get_object_or_404(User, username=username)
     viewer = request.user if request.user.is_authenticated else None

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET
 from square import selectors, text
 from square.forms import PostForm, SearchForm
 from square.project import hooks
+from square.project.page_cache import visitor_page
 from square.views.common import bad_request, render_feed, render_page
 
 
@@ -36,6 +37,7 @@ def _hot(request, context):
 
 
 @require_GET
+@visitor_page
 def home(request):
     """The home page's three tabs: 推荐 Hot (the default), 最新 Latest, 关注 Following."""
     tab = request.GET.get("tab", "hot")
@@ -66,6 +68,7 @@ def home(request):
 
 
 @require_GET
+@visitor_page
 def topic(request, tag: str):
     key = text.tag_key(tag)
     hashtag = selectors.hashtag_by_key(key=key)

@@ -15,6 +15,7 @@ from square.models import Comment, Post
 from square.pagination import keyset_page
 from square.project import hooks
 from square.project.not_found import found_or_404
+from square.project.page_cache import visitor_page
 from square.project.ratelimit import rate_limited
 from square.project.refusals import refusal_text
 from square.selectors.integrity import author_integrity
@@ -81,6 +82,7 @@ def _oldest_first(request, qs):
 
 
 @require_GET
+@visitor_page
 def detail(request, pk: int):
     """A post with its comments (oldest first, 50 a page, each with its first replies)
     and the people who reposted it."""
