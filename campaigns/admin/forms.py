@@ -127,6 +127,14 @@ class TagListField(forms.CharField):
             return True
 
 
+def _to_the_second(widget) -> None:
+    """The admin's time box shows seconds: the Chinese format ("23:59") dropped them,
+    so saving a started campaign read its 23:59:59 end as a change and was refused."""
+    for part in getattr(widget, "widgets", ()):
+        if isinstance(part, forms.TimeInput):
+            part.format = "%H:%M:%S"
+
+
 def _kept(form, name: str):
     """The posted value, or the campaign's own (the model's default for a new one)."""
     value = form.cleaned_data.get(name)
@@ -188,6 +196,7 @@ class CampaignForm(forms.ModelForm):
             if name in self.fields:
                 help_text = self.fields[name].help_text
                 self.fields[name].help_text = f"{help_text} {zone}" if help_text else zone
+                _to_the_second(self.fields[name].widget)
         if "hashtag" in self.fields:
             self.fields["hashtag"].help_text = _("With or without #.")
         if "status" in self.fields:

@@ -138,3 +138,17 @@ def page_form(client, campaign) -> dict:
         for name in management.fields:
             data[f"{management.prefix}-{name}"] = management.initial.get(name, 0)
     return data
+
+
+def test_the_window_is_shown_to_the_second_in_chinese_so_a_started_campaign_saves(admin_client):
+    """Found by the two-node test: the Chinese time box showed 23:59, so saving any field
+    of a started campaign read its 23:59:59 end as a change of the window and refused."""
+    campaign = CampaignFactory()  # the New-Year window: started long ago
+    change = f"/admin/campaigns/campaign/{campaign.pk}/change/"
+    page = admin_client.get(change, HTTP_ACCEPT_LANGUAGE="zh-hans").text
+    assert 'name="ends_at_1"' in page and 'value="23:59:59"' in page
+    form = page_form(admin_client, campaign)
+    form["title"] = "只改标题"
+    response = admin_client.post(change, form, HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert response.status_code == 302
+    assert Campaign.objects.get(pk=campaign.pk).title == "只改标题"
