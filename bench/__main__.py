@@ -37,6 +37,13 @@ def parse(argv: list[str]) -> Options:
     ap.add_argument("--warmup", type=int, default=d.warmup, help="seconds before each page")
     ap.add_argument("--soak", type=int, default=d.soak, help="soak seconds (0: none)")
     ap.add_argument("--soak-connections", type=int, default=d.soak_connections)
+    ap.add_argument(
+        "--spike",
+        type=int,
+        default=d.spike,
+        help="seconds of the announcement spike on the published results (0: none)",
+    )
+    ap.add_argument("--spike-connections", type=int, default=d.spike_connections)
     ap.add_argument("--port", type=int, default=d.port)
     ap.add_argument("--cache-db", type=int, default=d.cache_db, help="Redis database number")
     ap.add_argument("--docs", default=d.docs, help="the report file")

@@ -15,6 +15,8 @@ class Options:
     warmup: int = 3
     soak: int = 60
     soak_connections: int = 64
+    spike: int = 30  # the announcement spike on the published results page, seconds
+    spike_connections: int = 256
     port: int = 8123
     cache_db: int = 13
     url: str = ""  # the preset's database, filled in by __main__

@@ -37,6 +37,8 @@ class Page:
     queries_warm: int = 0
     status: int = 0
     computed_ranking_warm: bool = False  # the warm request ran the ranking statement
+    anonymous: bool = False  # loaded by a visitor who is not signed in (no session cookie)
+    headers: tuple[str, ...] = ()  # sent with every request (e.g. If-None-Match)
 
 
 def viewer() -> User:
@@ -87,11 +89,16 @@ def page_list(campaign: Campaign) -> list[Page]:
     c = "campaigns:"
     return [
         Page("home", "home feed (Hot), page 1", "/"),
+        Page("home_anon", "home feed (Hot), page 1, not signed in", "/", anonymous=True),
         Page("home_deep", f"home feed (Hot), page {hot_page:,}", "/" + hot_query),
         Page("latest", "home feed (Latest), page 1", "/?tab=latest"),
+        Page("latest_anon", "home feed (Latest), page 1, not signed in", "/?tab=latest",
+             anonymous=True),
         Page("latest_deep", f"home feed (Latest), page {latest_page:,}", "/" + latest_query),
         Page("topic", f"topic #{topic.display} ({topic.post_count:,} posts)",
              reverse("topic", args=[topic.key])),
+        Page("topic_anon", f"topic #{topic.display}, not signed in",
+             reverse("topic", args=[topic.key]), anonymous=True),
         Page("campaign", "campaign page", reverse(c + "detail", args=[slug])),
         Page("leaderboard", "leaderboard", reverse(c + "leaderboard", args=[slug])),
         Page("new_voices", "New Voices", reverse(c + "new_voices", args=[slug])),
@@ -117,10 +124,11 @@ def _count(client: Client, path: str) -> tuple[int, int, list[str]]:
 @override_settings(ROOT_URLCONF="bench.root_urls")
 def count_queries(pages: list[Page], user: User) -> None:
     """Fill in each page's cold and warm query counts and status."""
-    client = signed_in_client(user)
     for page in pages:
         cache.clear()
-        client.force_login(user)  # the session was in the cache too
+        client = Client() if page.anonymous else signed_in_client(user)  # the session too
+        extra = dict(h.split(": ", 1) for h in page.headers)
+        client.defaults.update({"HTTP_" + k.upper().replace("-", "_"): v for k, v in extra.items()})
         page.queries_cold, _status, _sql = _count(client, page.path)
         page.queries_warm, page.status, sql = _count(client, page.path)
         page.computed_ranking_warm = any(RANKING_SQL in q for q in sql)

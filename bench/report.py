@@ -35,6 +35,7 @@ class Report:
     http: dict[str, LoadResult] = field(default_factory=dict)
     soak: LoadResult | None = None
     soak_connections: int = 0
+    spike: tuple | None = None  # (LoadResult, connections): the announcement spike
     work: dict = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     started: datetime = field(default_factory=lambda: datetime.now(BEIJING))
@@ -164,6 +165,15 @@ def render(report: Report, target_rows: list[str]) -> str:
             f"pages in turn: {s.requests:,} requests, {s.rps:,.0f} req/s, p50 {_ms(s.p50_ms)} ms, "
             f"p99 {_ms(s.p99_ms)} ms, max {_ms(s.max_ms)} ms, {s.errors:,} errors, "
             f"{s.status_5xx:,} 5xx.",
+            "",
+        ]
+    if report.spike:
+        s, connections = report.spike
+        lines += [
+            f"Announcement spike: {s.seconds:.0f} s at {connections} connections on the "
+            f"published results page (not signed in): {s.requests:,} requests, "
+            f"{s.rps:,.0f} req/s, p50 {_ms(s.p50_ms)} ms, p99 {_ms(s.p99_ms)} ms, max "
+            f"{_ms(s.max_ms)} ms, {s.errors:,} errors, {s.status_5xx:,} 5xx.",
             "",
         ]
     measured = work_rows(report) if report.work else ["Not measured in this run (`--no-work`)."]

@@ -16,6 +16,7 @@ from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection, connections
 from django.db.models import F
+from django.test import Client
 from django.urls import reverse
 
 from bench import dataset, generate, pages, server, targets, work, wrk
@@ -116,12 +117,22 @@ def other_work(run, p: Preset, slug: str) -> dict:
     }
 
 
-def results_published_page(campaign: Campaign, user: User) -> pages.Page:
-    """The results page once the draw is published (winners, lists, exclusions)."""
+def results_published_pages(campaign: Campaign, user: User) -> list[pages.Page]:
+    """The published results (stored files since issue 18): the page signed in and not,
+    results.json, and results.json asked again with its ETag (a 304)."""
     path = reverse("campaigns:results", args=[campaign.slug])
-    page = pages.Page("results_published", "results page, published (after the draw)", path)
-    pages.count_queries([page], user)
-    return page
+    json_path = reverse("campaigns:results_json", args=[campaign.slug])
+    etag = Client().get(json_path)["ETag"]
+    found = [
+        pages.Page("results_published", "results page, published (after the draw)", path),
+        pages.Page("results_published_anon", "results page, published, not signed in", path,
+                   anonymous=True),
+        pages.Page("results_json", "results.json, published", json_path, anonymous=True),
+        pages.Page("results_json_304", "results.json with If-None-Match (304)", json_path,
+                   anonymous=True, headers=(f"If-None-Match: {etag}",)),
+    ]  # fmt: skip
+    pages.count_queries(found, user)
+    return found
 
 
 def run_in_process(p: Preset) -> reporting.Report:
@@ -135,7 +146,7 @@ def run_in_process(p: Preset) -> reporting.Report:
     report.pages = pages.page_list(campaign)
     pages.count_queries(report.pages, user)
     report.work["close"] = in_process("close_and_draw", slug=campaign.slug)
-    report.pages.append(results_published_page(campaign, user))
+    report.pages += results_published_pages(campaign, user)
     work.campaign_reset(campaign.slug)
     cache.clear()
     report.work.update(other_work(in_process, p, campaign.slug))
@@ -155,11 +166,12 @@ def load_pages(opts: Options, page_list: list, cookie: str) -> dict:
     results = {}
     for page in page_list:
         url = base + page.path
+        load = {"cookie": "" if page.anonymous else cookie, "headers": page.headers}
         if opts.warmup:
-            wrk.run(url, connections=opts.connections, seconds=opts.warmup, cookie=cookie)
+            wrk.run(url, connections=opts.connections, seconds=opts.warmup, **load)
             server.wait_idle(base)
         results[page.key] = wrk.run(
-            url, connections=opts.connections, seconds=opts.duration, cookie=cookie
+            url, connections=opts.connections, seconds=opts.duration, **load
         )
         server.wait_idle(base)
         r = results[page.key]
@@ -175,6 +187,14 @@ def soak(opts: Options, page_list: list, cookie: str) -> wrk.LoadResult:
         f"http://127.0.0.1:{opts.port}/", connections=opts.soak_connections,
         seconds=opts.soak, cookie=cookie, paths=paths,
     )  # fmt: skip
+
+
+def spike(opts: Options, page: pages.Page) -> tuple[wrk.LoadResult, int]:
+    """The hour winners are announced: many readers at once on the published results."""
+    say(f"  announcement spike: {opts.spike} s at {opts.spike_connections} connections …")
+    url = f"http://127.0.0.1:{opts.port}{page.path}"
+    run = wrk.run(url, connections=opts.spike_connections, seconds=opts.spike, threads=2)
+    return run, opts.spike_connections
 
 
 def open_dataset(opts: Options, p: Preset) -> dict:
@@ -214,9 +234,11 @@ def http_phase(opts: Options, report, campaign: Campaign, user: User) -> None:
         try:
             report.work["close"] = child("close_and_draw", slug=campaign.slug)
             cache.clear()
-            published = results_published_page(campaign, user)
-            report.pages.append(published)
-            report.http.update(load_pages(opts, [published], session_cookie(user)))
+            published = results_published_pages(campaign, user)
+            report.pages += published
+            report.http.update(load_pages(opts, published, session_cookie(user)))
+            if opts.spike > 0:
+                report.spike = spike(opts, published[0])
         finally:
             work.campaign_reset(campaign.slug)
             cache.clear()

@@ -67,7 +67,7 @@ def parse(output: str) -> LoadResult:
 
 def run(
     url: str, *, connections: int, seconds: int, cookie: str = "", paths: list[str] = (),
-    threads: int = 2, timeout: int = 30,
+    threads: int = 2, timeout: int = 30, headers: tuple[str, ...] = (),
 ) -> LoadResult:  # fmt: skip
     """One wrk run. `paths`: rotate over these paths (the soak) instead of `url`'s.
     With a 30 s `timeout` a slow answer shows in the latencies; only one nobody would
@@ -78,6 +78,8 @@ def run(
     ]  # fmt: skip
     if cookie:
         cmd += ["-H", f"Cookie: {cookie}"]
+    for header in headers:
+        cmd += ["-H", header]
     env = {**os.environ, "BENCH_PATHS": " ".join(paths)} if paths else None
     done = subprocess.run(
         [*cmd, url], capture_output=True, text=True, env=env, timeout=seconds + 60

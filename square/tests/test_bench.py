@@ -17,8 +17,9 @@ from square.services.duplicates import duplicate_index_rebuild
 pytestmark = pytest.mark.django_db
 TINY = PRESETS["tiny"]
 PAGES = {
-    "home", "home_deep", "latest", "latest_deep", "topic", "campaign", "leaderboard",
-    "new_voices", "results", "results_published", "bare", "minimal",
+    "home", "home_anon", "home_deep", "latest", "latest_anon", "latest_deep", "topic",
+    "topic_anon", "campaign", "leaderboard", "new_voices", "results", "results_published",
+    "results_published_anon", "results_json", "results_json_304", "bare", "minimal",
 }  # fmt: skip
 
 
@@ -34,9 +35,13 @@ def test_the_tiny_preset_gives_a_complete_report(tiny_report):
     report = tiny_report
     assert {p.key for p in report.pages} == PAGES
     for page in report.pages:
-        assert page.status == 200, page.label
+        assert page.status == (304 if page.key == "results_json_304" else 200), page.label
         assert page.queries_warm <= reporting.MAX_QUERIES, (page.label, page.queries_warm)
     by_key = {p.key: p for p in report.pages}
+    for key in ("home_anon", "latest_anon", "topic_anon"):  # kept whole for visitors
+        assert by_key[key].queries_warm == 0, key
+    for key in ("results_published", "results_published_anon", "results_json"):
+        assert by_key[key].queries_warm <= 1, key  # the campaign; the file is stored
     assert by_key["bare"].queries_warm == 0
     assert by_key["minimal"].queries_warm == 1
     assert not by_key["leaderboard"].computed_ranking_warm  # served from the cache
