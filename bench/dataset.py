@@ -83,6 +83,7 @@ def environment(url: str, cache_url: str) -> dict[str, str]:
         "SESSION_COOKIE_SECURE": "0",
         "CSRF_COOKIE_SECURE": "0",
         "SQUARE_BENCH_URLS": "1",
+        "SQUARE_SERVER_TIMING": "1",  # each answer says where its time went
         "LOG_LEVEL": "WARNING",
         # As production: background work goes through the database queue (`make
         # worker`), not inline in the request that asked for it.

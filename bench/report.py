@@ -36,6 +36,7 @@ class Report:
     soak: LoadResult | None = None
     soak_connections: int = 0
     spike: tuple | None = None  # (LoadResult, connections): the announcement spike
+    splits: dict[str, dict] = field(default_factory=dict)  # page → ms: middleware, view, db
     work: dict = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     started: datetime = field(default_factory=lambda: datetime.now(BEIJING))
@@ -65,8 +66,9 @@ def _ms(value: float) -> str:
 def page_rows(report: Report) -> list[str]:
     minimal = report.http.get("minimal")
     rows = [
-        "| page | queries warm (cold) | req/s | p50 ms | p99 ms | errors | 5xx | × minimal list |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| page | queries warm (cold) | req/s | p50 ms | p99 ms | errors | 5xx | × minimal list "
+        "| ms: middleware / view's Python and rendering / queries |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for page in report.pages:
         load = report.http.get(page.key)
@@ -77,6 +79,12 @@ def page_rows(report: Report) -> list[str]:
             cells = [f"{load.rps:,.1f}" if load.rps < 10 else f"{load.rps:,.0f}", p50, p99,
                      f"{load.errors:,}", f"{load.status_5xx:,}", ratio]  # fmt: skip
         queries = f"{page.queries_warm} ({page.queries_cold})"
+        split = report.splits.get(page.key)
+        cells.append(
+            f"{split['middleware']:.2f} / {split['python']:.2f} / {split['db']:.2f}"
+            if split
+            else "—"
+        )
         rows.append(f"| {page.label} | {queries} | " + " | ".join(cells) + " |")
     return rows
 

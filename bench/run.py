@@ -6,9 +6,13 @@ whatever database Django is connected to: the test suite runs it on the tiny pre
 """
 
 import json
+import re
+import statistics
 import subprocess
 import sys
 import time
+import urllib.error
+import urllib.request
 from datetime import timedelta
 
 from django.conf import settings
@@ -180,6 +184,41 @@ def load_pages(opts: Options, page_list: list, cookie: str) -> dict:
     return results
 
 
+SPLIT_SAMPLES = 20
+
+
+def time_split(opts: Options, page_list: list, cookie: str) -> dict[str, dict]:
+    """Where a warm request's time goes, page by page: the median of SPLIT_SAMPLES
+    answers' Server-Timing (one at a time, so nothing waits in a queue)."""
+    base = f"http://127.0.0.1:{opts.port}"
+    splits = {}
+    for page in page_list:
+        samples = []
+        for _ in range(SPLIT_SAMPLES):
+            request = urllib.request.Request(base + page.path)
+            if cookie and not page.anonymous:
+                request.add_header("Cookie", cookie)
+            for header in page.headers:
+                name, value = header.split(": ", 1)
+                request.add_header(name, value)
+            try:
+                with urllib.request.urlopen(request, timeout=30) as response:
+                    timing = response.headers.get("Server-Timing", "")
+            except urllib.error.HTTPError as error:  # a 304 is an answer too
+                timing = error.headers.get("Server-Timing", "")
+            parts = dict(re.findall(r"(\w+);dur=([\d.]+)", timing))
+            if {"total", "view", "db"} <= set(parts):
+                samples.append({k: float(v) for k, v in parts.items()})
+        if samples:
+            med = {k: statistics.median(s[k] for s in samples) for k in ("total", "view", "db")}
+            splits[page.key] = {
+                "middleware": med["total"] - med["view"],
+                "python": med["view"] - med["db"],
+                "db": med["db"],
+            }
+    return splits
+
+
 def soak(opts: Options, page_list: list, cookie: str) -> wrk.LoadResult:
     paths = [p.path for p in page_list if p.key not in reporting.YARDSTICKS]
     say(f"  soak: {opts.soak} s at {opts.soak_connections} connections …")
@@ -224,6 +263,7 @@ def http_phase(opts: Options, report, campaign: Campaign, user: User) -> None:
         report.server = how
         cookie = session_cookie(user)
         report.http = load_pages(opts, report.pages, cookie)
+        report.splits = time_split(opts, report.pages, cookie)
         if opts.soak > 0:  # `--soak 0`: none (wrk refuses a run of 0 s)
             report.soak, report.soak_connections = (
                 soak(opts, report.pages, cookie),
@@ -237,6 +277,7 @@ def http_phase(opts: Options, report, campaign: Campaign, user: User) -> None:
             published = results_published_pages(campaign, user)
             report.pages += published
             report.http.update(load_pages(opts, published, session_cookie(user)))
+            report.splits.update(time_split(opts, published, session_cookie(user)))
             if opts.spike > 0:
                 report.spike = spike(opts, published[0])
         finally:
