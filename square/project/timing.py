@@ -4,13 +4,12 @@ as `make bench` runs the server): `total` from the first middleware to the respo
 queries and its template rendering), `db` the queries alone. Middleware is total minus
 view; the view's own Python and rendering are view minus db.
 
-Off by default: it costs a clock reading per query, and tells anyone how long the
-database took."""
+Off by default (the settings add both middlewares only then): it costs a clock reading
+per query, and tells anyone how long the database took."""
 
 import time
 from contextvars import ContextVar
 
-from django.conf import settings
 from django.db import connection
 
 _db: ContextVar[list[float] | None] = ContextVar("square_db_seconds", default=None)
@@ -26,21 +25,13 @@ def _count_query(execute, sql, params, many, context):
             spent[0] += time.perf_counter() - start
 
 
-class _Timed:
-    """A middleware that times only when SQUARE_SERVER_TIMING is on."""
+class ServerTimingMiddleware:
+    """Outermost: the request's total and its queries' time."""
 
     def __init__(self, get_response):
         self.get_response = get_response
-        self.enabled = settings.SQUARE_SERVER_TIMING
 
     def __call__(self, request):
-        return self.timed(request) if self.enabled else self.get_response(request)
-
-
-class ServerTimingMiddleware(_Timed):
-    """Outermost: the request's total and its queries' time."""
-
-    def timed(self, request):
         spent = [0.0]
         token = _db.set(spent)
         start = time.perf_counter()
@@ -57,10 +48,13 @@ class ServerTimingMiddleware(_Timed):
         return response
 
 
-class ViewTimingMiddleware(_Timed):
+class ViewTimingMiddleware:
     """Innermost: the view (with its queries and rendering), for the header above."""
 
-    def timed(self, request):
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
         start = time.perf_counter()
         response = self.get_response(request)
         if hasattr(response, "render") and not response.is_rendered:
