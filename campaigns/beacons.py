@@ -63,9 +63,15 @@ def beacon_parse(raw: str | bytes) -> dict:
 
 @lru_cache(maxsize=64)
 def _signature_verifies(chain_name: str, round_number: int, signature: str, previous: str) -> bool:
-    """The pairing check takes most of a second: each distinct beacon is checked once."""
     beacon = {"round": round_number, "signature": signature, "previous_signature": previous}
     return draw.bls_verify(draw.CHAINS[chain_name], beacon) is True
+
+
+def signature_verifies(*, chain: draw.Chain, beacon: dict) -> bool:
+    """The BLS check, once per distinct beacon per process: the pairing takes most of a
+    second, and the draw, the verification page and the command ask about the same one."""
+    previous = beacon.get("previous_signature") or ""
+    return _signature_verifies(chain.name, beacon["round"], beacon["signature"], previous)
 
 
 def beacon_check(*, chain: draw.Chain, round_number: int, beacon: dict) -> dict:
@@ -88,7 +94,7 @@ def beacon_check(*, chain: draw.Chain, round_number: int, beacon: dict) -> dict:
             % {"chain": chain.name},
             code="malformed",
         )
-    if not _signature_verifies(chain.name, beacon["round"], beacon["signature"], previous):
+    if not signature_verifies(chain=chain, beacon=beacon):
         raise ValidationError(
             _("The beacon's signature does not verify against the %(chain)s public key.")
             % {"chain": chain.name},

@@ -8,7 +8,6 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -61,10 +60,6 @@ class RewardTierInline(admin.TabularInline):
         )
 
 
-def _started(campaign: Campaign | None) -> bool:
-    return campaign is not None and campaign.pk is not None and campaign.starts_at <= timezone.now()
-
-
 @admin.register(Campaign)
 class CampaignAdmin(CampaignOperationsMixin, admin.ModelAdmin):
     form = CampaignForm
@@ -89,14 +84,14 @@ class CampaignAdmin(CampaignOperationsMixin, admin.ModelAdmin):
         fields = super().get_readonly_fields(request, obj)
         if obj is not None and obj.status not in HAND_SET_STATUSES:
             fields = (*fields, "status")
-        if _started(obj):
+        if obj is not None and obj.has_started():
             fields = (*fields, "beacon_chain", *self.LOCKED.values())
         return fields
 
     def get_fieldsets(self, request, obj=None):
         """After the start the delay is shown in words, not as the form's 4 days, 11:24:49."""
         fieldsets = super().get_fieldsets(request, obj)
-        if not _started(obj):
+        if not (obj is not None and obj.has_started()):
             return fieldsets
         return [
             (name, {**opts, "fields": tuple(self.LOCKED.get(f, f) for f in opts["fields"])})

@@ -6,7 +6,6 @@ import re
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -38,7 +37,7 @@ BEACON_FIELDS = ("beacon_chain", "entropy_delay")
 def change_attempted(posted, form, campaign: Campaign) -> bool:
     """Whether a POST for a started campaign carried a chain or delay other than the
     stored ones (the form ignores them as read-only fields)."""
-    if campaign.pk is None or campaign.starts_at > timezone.now():
+    if not campaign.has_started():
         return False
     for name in BEACON_FIELDS:
         if name not in posted or name in form.fields:

@@ -185,6 +185,10 @@ class Campaign(models.Model):
         """Where anyone can read the pinned round's beacon."""
         return draw.relay_urls(self.chain, self.beacon_round) if self.beacon_round else []
 
+    def has_started(self, now=None) -> bool:
+        """Saved and past its start: from then on its rules and beacon are fixed."""
+        return self.pk is not None and self.starts_at <= (now or timezone.now())
+
     @property
     def ends_at_inclusive(self):
         """The last instant inside the window: the whole final second counts."""

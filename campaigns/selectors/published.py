@@ -5,7 +5,7 @@ them; the results views serve them)."""
 from django.urls import reverse
 
 from campaigns import presentation
-from campaigns.models import Campaign, PublishedFile
+from campaigns.models import Award, Campaign, PublishedFile
 from campaigns.selectors.exclusions import campaign_exclusions
 from campaigns.selectors.results import results_data, results_page
 from square.project.caching import cache_get, cache_set_many
@@ -45,6 +45,22 @@ def results_page_context(*, campaign: Campaign, viewer, base_url: str) -> dict:
         "mine_url": reverse("campaigns:results_mine", args=[slug]),
         "stored": viewer is None,
     }
+
+
+def results_mine_context(*, campaign: Campaign, viewer) -> dict:
+    """What the results say about one reader: their pseudonym on the exclusion list and,
+    once published, the awards they still hold."""
+    if not viewer.is_authenticated:
+        return {"my_exclusion": None, "my_awards": []}
+    awards = []
+    if campaign.status == Campaign.Status.PUBLISHED:
+        awards = list(
+            Award.objects.filter(tier__campaign=campaign, user=viewer)
+            .exclude(status=Award.Status.REVOKED)
+            .select_related("tier")
+        )
+    mine = campaign_exclusions(campaign).person(campaign, viewer)
+    return {"my_exclusion": mine, "my_awards": awards}
 
 
 def files_cache_key(campaign_id: int) -> str:

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext as _
 
 from campaigns import draw
+from campaigns.beacons import signature_verifies
 from campaigns.models import AuditEvent, Award, Campaign, RewardTier
 from campaigns.selectors.results import list_path, lists_frozen, results_data, seed_revealed
 from square.models import Post
@@ -182,7 +183,7 @@ def _check_beacon(report: Report, campaign: Campaign, data: dict) -> None:
         % {"chain": beacon["chain"], "round": beacon["round"]},
     )
     report.check(
-        draw.bls_verify(campaign.chain, beacon) is True,
+        signature_verifies(chain=campaign.chain, beacon=beacon),
         _("the beacon's BLS signature verifies against the chain's public key"),
         _("the beacon's BLS signature does not verify against the chain's public key"),
     )

@@ -16,10 +16,14 @@ from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
 from campaigns import draw
-from campaigns.models import Award, Campaign, Snapshot
-from campaigns.selectors.exclusions import campaign_exclusions
+from campaigns.models import Campaign, Snapshot
 from campaigns.selectors.pages import campaign_public
-from campaigns.selectors.published import published_files, results_document, results_page_context
+from campaigns.selectors.published import (
+    published_files,
+    results_document,
+    results_mine_context,
+    results_page_context,
+)
 from campaigns.selectors.results import lists_frozen
 from square.project.not_found import found_or_404
 from square.project.page_cache import visitor_page
@@ -103,16 +107,7 @@ def results_mine(request, slug: str):
     header as they see it: a fragment the stored page's script puts in place, or a
     small page of its own without JavaScript. Never cached: it is theirs."""
     campaign = found_or_404(campaign_public(slug=slug))
-    mine, awards = None, []
-    if request.user.is_authenticated:
-        mine = campaign_exclusions(campaign).person(campaign, request.user)
-        if campaign.status == Campaign.Status.PUBLISHED:
-            awards = list(
-                Award.objects.filter(tier__campaign=campaign, user=request.user)
-                .exclude(status=Award.Status.REVOKED)
-                .select_related("tier")
-            )
-    context = {"campaign": campaign, "my_exclusion": mine, "my_awards": awards}
+    context = {"campaign": campaign, **results_mine_context(campaign=campaign, viewer=request.user)}
     context["csrf"] = get_token(request)  # the stored page's forms take it from here
     template = "campaigns/results_mine.html"
     if request.headers.get("X-Fragment"):
