@@ -35,6 +35,8 @@ class Report:
     http: dict[str, LoadResult] = field(default_factory=dict)
     soak: LoadResult | None = None
     soak_connections: int = 0
+    soak_two_nodes: LoadResult | None = None  # the soak through haproxy over two servers
+    soak_two_nodes_how: str = ""  # how they ran, or why not
     spike: tuple | None = None  # (LoadResult, connections): the announcement spike
     splits: dict[str, dict] = field(default_factory=dict)  # page → ms: middleware, view, db
     work: dict = field(default_factory=dict)
@@ -175,6 +177,17 @@ def render(report: Report, target_rows: list[str]) -> str:
             f"{s.status_5xx:,} 5xx.",
             "",
         ]
+    if report.soak_two_nodes:
+        s = report.soak_two_nodes
+        lines += [
+            f"Two-node soak ({report.soak_two_nodes_how}): {s.seconds:.0f} s at "
+            f"{report.soak_connections} connections over the same pages: {s.requests:,} "
+            f"requests, {s.rps:,.0f} req/s, p50 {_ms(s.p50_ms)} ms, p99 {_ms(s.p99_ms)} ms, "
+            f"max {_ms(s.max_ms)} ms, {s.errors:,} errors, {s.status_5xx:,} 5xx.",
+            "",
+        ]
+    elif report.soak_two_nodes_how:
+        lines += [f"Two-node soak: {report.soak_two_nodes_how}.", ""]
     if report.spike:
         s, connections = report.spike
         lines += [

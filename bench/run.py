@@ -23,7 +23,7 @@ from django.db.models import F
 from django.test import Client
 from django.urls import reverse
 
-from bench import dataset, generate, pages, server, targets, work, wrk
+from bench import balancer, dataset, generate, pages, server, targets, work, wrk
 from bench import report as reporting
 from bench.meter import Meter
 from bench.options import Options
@@ -228,6 +228,28 @@ def soak(opts: Options, page_list: list, cookie: str) -> wrk.LoadResult:
     )  # fmt: skip
 
 
+def soak_two_nodes(opts: Options, page_list: list, cookie: str, env: dict):
+    """The same soak through Debian's haproxy over this server and a second `make serve`
+    on the next port (same database and Redis): errors where the nodes disagree or a
+    session made on one is unknown to the other. Returns (result, note)."""
+    haproxy = balancer.haproxy_path()
+    if haproxy is None:
+        return None, "two-node soak skipped: haproxy is not installed and could not be"
+    paths = [p.path for p in page_list if p.key not in reporting.YARDSTICKS]
+    second, lb_port = opts.port + 1, opts.port + 2
+    log = dataset.DATA_DIR / f"server-{opts.scale}-node2.log"
+    node_env = {**env, "SERVE_MIGRATE": "0"}
+    with server.running(node_env, host="127.0.0.1", port=second, log=log) as how:
+        ports = [opts.port, second]
+        with balancer.balancing(haproxy, port=lb_port, node_ports=ports, workdir=log.parent) as lb:
+            server.wait_idle(lb)
+            say(f"  two-node soak: {opts.soak} s at {opts.soak_connections} connections …")
+            run = wrk.run(lb + "/", connections=opts.soak_connections, seconds=opts.soak,
+                          cookie=cookie, paths=paths)  # fmt: skip
+            server.wait_idle(lb)
+    return run, f"two nodes (the second: {how}) behind haproxy, round robin"
+
+
 def spike(opts: Options, page: pages.Page) -> tuple[wrk.LoadResult, int]:
     """The hour winners are announced: many readers at once on the published results."""
     say(f"  announcement spike: {opts.spike} s at {opts.spike_connections} connections …")
@@ -268,6 +290,9 @@ def http_phase(opts: Options, report, campaign: Campaign, user: User) -> None:
             report.soak, report.soak_connections = (
                 soak(opts, report.pages, cookie),
                 opts.soak_connections,
+            )
+            report.soak_two_nodes, report.soak_two_nodes_how = soak_two_nodes(
+                opts, report.pages, cookie, env
             )
         if not opts.work:
             return

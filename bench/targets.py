@@ -130,16 +130,21 @@ def dup_check(report: Report) -> tuple[str, str, str]:
 
 def errors(report: Report) -> tuple[str, str, str]:
     runs = list(report.http.items()) + ([("soak", report.soak)] if report.soak else [])
+    if report.soak_two_nodes:
+        runs.append(("two-node soak", report.soak_two_nodes))
+    if report.spike:
+        runs.append(("spike", report.spike[0]))
     if not runs:
-        return "zero errors and zero 5xx, soak included", NOT_MEASURED, "—"
+        return "zero errors and zero 5xx, soaks included", NOT_MEASURED, "—"
     total = sum(x.errors for _k, x in runs)
     fives = sum(x.status_5xx for _k, x in runs)
     bad = [f"{k} ({x.errors})" for k, x in runs if x.errors]
     bad += [f"{k} (no request finished, so none could fail)" for k, x in runs if not x.requests]
     verdict = "met" if not bad else "missed on " + ", ".join(bad)
-    soak = "with" if report.soak else "without"
-    measured = f"{total:,} errors, {fives:,} 5xx ({len(runs)} runs, {soak} the soak)"
-    return "zero errors and zero 5xx, soak included", measured, verdict
+    soaks = [name for name, _ in runs if name in ("soak", "two-node soak", "spike")]
+    extra = ", ".join(soaks) if soaks else "no soak"
+    measured = f"{total:,} errors, {fives:,} 5xx ({len(runs)} runs: pages, {extra})"
+    return "zero errors and zero 5xx, soaks included", measured, verdict
 
 
 def all_targets(report: Report) -> list[tuple[str, str, str]]:

@@ -11,7 +11,6 @@ import http.cookiejar
 import json
 import os
 import re
-import shutil
 import signal
 import socket
 import subprocess
@@ -28,6 +27,7 @@ from django.conf import settings
 from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.db import connection
 
+from bench import balancer
 from campaigns.models import Award, Campaign
 from campaigns.services import campaign_close, draw_run, results_publish
 from campaigns.tests.factories import AFTER, RECORDED, CampaignFactory, four_tier_campaign
@@ -60,15 +60,8 @@ def _wait(url: str, seconds: float = 60) -> None:
 
 def _haproxy() -> str:
     """Debian's haproxy, installed when missing (skipped with one line if it cannot be)."""
-    if shutil.which("haproxy") is None and shutil.which("apt-get") is not None:
-        subprocess.run(
-            "apt-get install -y -qq haproxy"
-            " || (apt-get update -qq && apt-get install -y -qq haproxy)",
-            shell=True, capture_output=True, check=False,
-            env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"},
-        )  # fmt: skip
-    path = shutil.which("haproxy") or "/usr/sbin/haproxy"
-    if not os.path.exists(path):
+    path = balancer.haproxy_path()
+    if path is None:
         pytest.skip("haproxy is not installed and could not be installed here")
     return path
 
@@ -127,29 +120,16 @@ def cluster():
     media = settings.MEDIA_ROOT
     env = _node_env(media)
     nodes = []
-    lb_process = None
     try:
         for _ in range(2):  # one after the other: each collects the static files first
             node = Node(_free_port(), env)
             nodes.append(node)
             _wait(node.url + "/campaigns/")
-        lb_port = _free_port()
-        config = Path(media) / "haproxy.cfg"
-        config.write_text(
-            "defaults\n  mode http\n  timeout connect 5s\n  timeout client 30s\n"
-            "  timeout server 30s\n"
-            f"frontend square\n  bind 127.0.0.1:{lb_port}\n  default_backend nodes\n"
-            "backend nodes\n  balance roundrobin\n"
-            + "".join(f"  server n{i} 127.0.0.1:{n.port}\n" for i, n in enumerate(nodes))
-        )
-        lb_process = subprocess.Popen([haproxy, "-f", str(config), "-db"], start_new_session=True)
-        lb = f"http://127.0.0.1:{lb_port}"
-        _wait(lb + "/campaigns/")
-        yield nodes[0], nodes[1], lb
+        ports = [n.port for n in nodes]
+        with balancer.balancing(haproxy, port=_free_port(), node_ports=ports, workdir=media) as lb:
+            _wait(lb + "/campaigns/")
+            yield nodes[0], nodes[1], lb
     finally:
-        if lb_process is not None:
-            lb_process.terminate()
-            lb_process.wait(timeout=10)
         for node in nodes:
             node.stop()
 
