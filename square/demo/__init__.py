@@ -44,6 +44,7 @@ from square.models import User
 from square.project import hooks
 from square.services.accounts import profile_update
 from square.services.duplicates import duplicate_checks_deferred, duplicate_index_rebuild
+from square.services.search import search_index_rebuild
 from square.services.posts import post_create
 
 SEED = 2026
@@ -189,6 +190,7 @@ def seed_demo(*, users: int = 40, posts: int = 400, images: bool = True, now=Non
                 # data and random stream are the same with or without them.
                 apps = hooks.demo_seed(members=members, rng=rng, now=now)
             duplicate_index_rebuild()
+            search_index_rebuild()
             apps.update(hooks.demo_finish(members=members, rng=rng, now=now))
     except BaseException:
         for name in stored:

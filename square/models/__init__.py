@@ -14,6 +14,7 @@ from square.models.integrity import (
 from square.models.interaction import Follow, Like
 from square.models.notification import Notification
 from square.models.post import Post, PostImage, PostRevision
+from square.models.search import PostSearch
 from square.models.user import User
 
 __all__ = [
@@ -30,6 +31,7 @@ __all__ = [
     "PostHashtag",
     "PostImage",
     "PostRevision",
+    "PostSearch",
     "PostShingles",
     "PostUnderReview",
     "Report",

@@ -22,13 +22,16 @@ An app (campaigns) registers callbacks in its AppConfig.ready():
   near-duplicates); `demo_finishers` run after the near-duplicate index is built, for
   demo writes that go through the live checks.
 Callbacks are plain function calls: tests need no mocks, and nothing happens later.
-Every announced write also ends the kept visitor pages (`page_cache.pages_changed`).
+Every announced write also ends the kept visitor pages (`page_cache.pages_changed`), and
+every post write updates the post's search row first (`search_index_update`), in the
+same transaction, so search never finds what the feeds no longer show.
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from square.project.page_cache import pages_changed
+from square.services.search import search_index_update
 
 
 @dataclass(frozen=True)
@@ -55,6 +58,7 @@ demo_finishers: list[Callable] = []
 
 def post_changed(*, post) -> None:
     pages_changed()
+    search_index_update(post=post)
     for callback in post_changed_callbacks:
         callback(post=post)
 

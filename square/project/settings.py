@@ -274,7 +274,12 @@ SQUARE_RATE_LIMITS = {
     "edit_post": (env.int("SQUARE_RATE_EDITS_PER_POST_PER_HOUR", default=10), 3600),
     # Per client address (square.login_throttle.client_ip), not per user: new accounts.
     "signup": (env.int("SQUARE_RATE_SIGNUPS_PER_HOUR", default=5), 3600),
+    # Searches, per member and per client address (a shared address gets more).
+    "search": (env.int("SQUARE_RATE_SEARCHES_PER_MINUTE", default=30), 60),
+    "search_address": (env.int("SQUARE_RATE_SEARCHES_PER_ADDRESS_PER_MINUTE", default=120), 60),
 }
+# A search statement running longer than this is stopped ("too broad — add a word").
+SQUARE_SEARCH_TIMEOUT_MS = env.int("SQUARE_SEARCH_TIMEOUT_MS", default=1500)
 # A live campaign's leaderboard is recomputed in the background at most once per this
 # many seconds after entries or interactions change (pages read it from the cache).
 SQUARE_LEADERBOARD_REFRESH_SECONDS = env.int("SQUARE_LEADERBOARD_REFRESH_SECONDS", default=10)

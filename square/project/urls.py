@@ -17,6 +17,7 @@ from square.views import (
     moderation,
     notifications,
     posts,
+    search,
 )
 
 FAVICON = lazy(static_url, str)("img/favicon.svg")
@@ -24,7 +25,7 @@ FAVICON = lazy(static_url, str)("img/favicon.svg")
 urlpatterns = [
     path("", feed.home, name="home"),
     path("tags/<str:tag>/", feed.topic, name="topic"),
-    path("search/", feed.search, name="search"),
+    path("search/", search.search_page, name="search"),
     path("compose/", posts.compose, name="compose"),
     path("posts/<int:pk>/", posts.detail, name="post_detail"),
     path("posts/<int:pk>/edit/", posts.edit, name="post_edit"),

@@ -1,0 +1,144 @@
+"""Search reads: posts by their indexed terms (`square.search`), topics and people by
+prefix. Every statement is served by an index (the terms' GIN or FTS5 index, the
+tags' and names' prefix indexes), so no search reads the whole posts table."""
+
+import hashlib
+import time
+from contextlib import contextmanager
+from functools import lru_cache
+
+import opencc
+from django.conf import settings
+from django.db import OperationalError, connection, transaction
+from django.db.models import Case, Q, QuerySet, Value, When
+from django.db.models.functions import Lower
+
+from square import search, text
+from square.models import Hashtag, Post, User
+from square.project.caching import cached_value
+from square.selectors.feeds import posts_for_display
+
+
+def _needle(phrase: str) -> str:
+    """What the normalised text must contain for a phrase: a word at either end is
+    whole (the text keeps a space around every word), a CJK end may sit in a longer run."""
+    start = "" if search.is_cjk(phrase[0]) else " "
+    end = "" if search.is_cjk(phrase[-1]) else " "
+    return f"{start}{phrase}{end}"
+
+
+def search_posts(*, query: search.Query) -> QuerySet:
+    """Published posts holding every term of the query, each phrase confirmed as
+    written, by authors who may be read (not banned, not closed); newest first."""
+    if query.kind != "posts" or query.empty:
+        return Post.objects.none()
+    qs = Post.objects.filter(
+        search__terms__all=sorted(query.terms),
+        author__banned_at__isnull=True,
+        author__is_active=True,
+    )
+    for phrase in query.phrases:
+        qs = qs.filter(search__norm__contains=_needle(phrase))
+    return posts_for_display(qs.newest_first())
+
+
+@lru_cache(maxsize=2)
+def _opencc(config: str) -> opencc.OpenCC:
+    return opencc.OpenCC(config)
+
+
+def tag_spellings(key: str) -> set[str]:
+    """A tag as typed, in Simplified and in Traditional characters."""
+    return {key, _opencc("t2s").convert(key), _opencc("s2t").convert(key)}
+
+
+def search_hashtags_query(*, key: str) -> QuerySet:
+    """Topics with posts whose key starts with `key` in any of its spellings (so 新年
+    finds 新年快乐 and the Traditional 新年快樂): exactly that name first, then the busiest."""
+    spellings = tag_spellings(key)
+    prefix = Q()
+    for spelling in spellings:
+        prefix |= Q(key__startswith=spelling)
+    exact = Case(When(key__in=spellings, then=Value(0)), default=Value(1))
+    found = Hashtag.objects.filter(prefix, post_count__gt=0).alias(exact=exact)
+    return found.order_by("exact", "-post_count", "key")
+
+
+def search_hashtags(*, query: str, limit: int = 10) -> list[Hashtag]:
+    """The topics a search offers (`search_hashtags_query`), at most `limit`."""
+    key = text.tag_key(query.strip().lstrip("#＃").rstrip("#＃"))
+    return list(search_hashtags_query(key=key)[:limit]) if key else []
+
+
+def search_people(*, query: str, limit: int = 10) -> QuerySet:
+    """Active members whose username or display name starts with the query (case
+    folded), most followed first."""
+    name = query.strip().lstrip("@＠").casefold()
+    if not name:
+        return User.objects.none()
+    qs = User.objects.alias(u=Lower("username"), d=Lower("display_name")).filter(
+        Q(u__startswith=name) | Q(d__startswith=name), is_active=True, banned_at__isnull=True
+    )
+    return qs.order_by("-follower_count", "username")[:limit]
+
+
+SUGGESTIONS_SECONDS = 60
+
+
+def search_suggestions(*, query: search.Query) -> dict:
+    """The topics and people a search shows beside its posts: topics by prefix (the one
+    of exactly that name first), people by prefix (for @name, or a one-word search).
+    Kept a minute per query: a popular search costs its posts query only."""
+    digest = hashlib.blake2b(f"{query.kind}:{query.text}".encode(), digest_size=16).hexdigest()
+
+    def compute() -> dict:
+        people_limit = 10 if query.kind == "people" else 5
+        wants_people = query.kind == "people" or (query.kind == "posts" and " " not in query.text)
+        people = list(search_people(query=query.text, limit=people_limit)) if wants_people else []
+        tags = search_hashtags(query=query.text) if query.kind != "people" else []
+        spellings = tag_spellings(text.tag_key(query.text))
+        topic = tags[0] if tags and tags[0].key in spellings else None
+        return {"tags": tags, "people": people, "topic": topic}
+
+    return cached_value(f"square:search:{digest}", compute, fresh=SUGGESTIONS_SECONDS)
+
+
+class SearchTooBroad(Exception):
+    """A search statement ran past `SQUARE_SEARCH_TIMEOUT_MS`."""
+
+
+@contextmanager
+def search_time_limit():
+    """Every statement inside may run `SQUARE_SEARCH_TIMEOUT_MS` at most, then the
+    search is given up (SearchTooBroad) instead of holding the database: PostgreSQL's
+    statement_timeout for this transaction, SQLite's progress handler."""
+    limit_ms = settings.SQUARE_SEARCH_TIMEOUT_MS
+    try:
+        if connection.vendor == "postgresql":
+            with transaction.atomic():
+                with connection.cursor() as cursor:
+                    cursor.execute(
+                        "SELECT set_config('statement_timeout', %s, true)", [str(limit_ms)]
+                    )
+                yield
+        elif connection.vendor == "sqlite":
+            connection.ensure_connection()
+            deadline = time.monotonic() + limit_ms / 1000
+            raw = connection.connection
+            raw.set_progress_handler(lambda: int(time.monotonic() > deadline), 10_000)
+            try:
+                yield
+            finally:
+                raw.set_progress_handler(None, 0)
+        else:
+            yield
+    except OperationalError as exc:
+        if _cancelled(exc):
+            raise SearchTooBroad from exc
+        raise
+
+
+def _cancelled(exc: OperationalError) -> bool:
+    """A statement stopped by the limit (PostgreSQL 57014, SQLite "interrupted")."""
+    cause = exc.__cause__
+    return getattr(cause, "sqlstate", None) == "57014" or "interrupted" in str(exc)

@@ -1,0 +1,76 @@
+"""One search box for posts, topics and people (`square.search` says how text is cut).
+
+`#新年` looks up topics, `@lin` people; anything else searches posts, with the topic
+of the same name on top and people whose name starts with it beside. Each search is
+counted against the member's and the address's limits (429 past them), and its
+statements are stopped after `SQUARE_SEARCH_TIMEOUT_MS` with a "too broad" message."""
+
+from django.shortcuts import render
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from square import search, selectors
+from square.forms import SearchForm
+from square.login_throttle import client_ip
+from square.pagination import keyset_page
+from square.project.ratelimit import rate_limit_hit
+from square.selectors import search as found
+from square.views.common import bad_request, render_page
+
+TEMPLATE = "square/search.html"
+
+
+def _count(request) -> None:
+    """One search against the member's limit and the address's (raises RateLimited)."""
+    if request.user.is_authenticated:
+        rate_limit_hit(action="search", user_id=request.user.pk)
+    rate_limit_hit(action="search_address", address=client_ip(request))
+
+
+def _posts(query: search.Query, topic):
+    """The posts to list: a topic's (for #name), the search's, or none (for @name)."""
+    if query.kind == "people":
+        return None
+    if query.kind == "tag":
+        return selectors.topic_posts(hashtag=topic) if topic else None
+    return found.search_posts(query=query)
+
+
+def _with_excerpts(qs, query: search.Query, context: dict):
+    """Keyset pages of `qs`; the line of each post's text that matched goes into the
+    page's context as `excerpts` (card's position → HTML, escaped then marked)."""
+
+    def page_of(cursor, size):
+        page = keyset_page(qs, cursor, size)
+        context["excerpts"] = {
+            i: mark_safe(search.excerpt_html(post.body, query)) for i, post in enumerate(page.items)
+        }
+        return page
+
+    return page_of
+
+
+@require_GET
+def search_page(request):
+    form = SearchForm(request.GET)
+    if not form.is_valid():
+        return bad_request(request, _("A search can be at most 100 characters long."))
+    query = search.parse(form.cleaned_data["q"])
+    context = {"form": form, "query": query.text, "kind": query.kind, "posts_shown": False}
+    if query.empty:
+        return render(request, TEMPLATE, {**context, "page": None})
+    _count(request)
+    try:
+        with found.search_time_limit():
+            context.update(found.search_suggestions(query=query))
+            people = context["people"]
+            context["following_ids"] = selectors.following_ids(viewer=request.user, users=people)
+            qs = _posts(query, context["topic"])
+            if qs is None:
+                return render(request, TEMPLATE, {**context, "page": None})
+            context["posts_shown"] = True
+            return render_page(request, TEMPLATE, _with_excerpts(qs, query, context), context)
+    except found.SearchTooBroad:
+        context["too_broad"] = True
+        return render(request, TEMPLATE, {**context, "page": None}, status=200)
