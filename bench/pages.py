@@ -18,6 +18,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from bench import search
 from campaigns.models import Campaign, Entry
 from square.models import Hashtag, Post, User
 from square.pagination import cursor_encode
@@ -103,6 +104,7 @@ def page_list(campaign: Campaign) -> list[Page]:
         Page("leaderboard", "leaderboard", reverse(c + "leaderboard", args=[slug])),
         Page("new_voices", "New Voices", reverse(c + "new_voices", args=[slug])),
         Page("results", "results page", reverse(c + "results", args=[slug])),
+        *(Page(key, label, search.path(query)) for key, label, query in search.terms()),
         Page("bare", "yardstick: bare view", "/bench/bare/"),
         Page("minimal", "yardstick: minimal list page", "/bench/list/"),
     ]  # fmt: skip

@@ -16,6 +16,7 @@ from square.project.beijing_time import BEIJING, beijing_text
 RUNS_MARKER = "<!-- runs: `make bench` adds each new run right below this line -->"
 MAX_QUERIES, MAX_P99_MS, MIN_RATIO, MAX_DEEP = 8, 100.0, 0.5, 1.5
 DRAW_SECONDS, DRAW_MB, DRAW_GROWTH, LEADERBOARD_SECONDS, DUP_P95_MS = 3.0, 300.0, 12.0, 10.0, 10.0
+SEARCH_P95_MS, SEARCH_INDEX_TIMES_TEXT = 20.0, 1.5
 YARDSTICKS = ("bare", "minimal")
 # wrk counts only the requests that finished within the run.
 UNFINISHED = ("none finished", "none finished")
@@ -39,6 +40,8 @@ class Report:
     soak_two_nodes_how: str = ""  # how they ran, or why not
     spike: tuple | None = None  # (LoadResult, connections): the announcement spike
     splits: dict[str, dict] = field(default_factory=dict)  # page → ms: middleware, view, db
+    search: dict[str, dict] = field(default_factory=dict)  # term → statement → p95 ms
+    search_sizes: dict[str, int] = field(default_factory=dict)  # bytes (bench/search.py)
     work: dict = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     started: datetime = field(default_factory=lambda: datetime.now(BEIJING))
@@ -94,6 +97,35 @@ def page_rows(report: Report) -> list[str]:
 def _mem(run: dict) -> str:
     kind = "RSS growth" if run.get("memory") == "rss" else "Python heap"
     return f"{run['seconds']:,.2f} s, peak {run['peak_mb']:,.0f} MB ({kind})"
+
+
+def _mb(n: int) -> str:
+    return f"{n / 1e6:,.0f} MB"
+
+
+def search_rows(report: Report) -> list[str]:
+    """Each search's statements, p95 in the database as the page runs them, and the
+    index's size."""
+    labels = {p.key: p for p in report.pages}
+    rows = ["| search | posts p95 ms | topics p95 ms | people p95 ms | × minimal list |",
+            "| --- | ---: | ---: | ---: | ---: |"]  # fmt: skip
+    minimal = report.http.get("minimal")
+    for key, times in report.search.items():
+        page = labels.get(key)
+        run = report.http.get(key)
+        ratio = f"{run.rps / minimal.rps:.2f}" if run and minimal and minimal.rps else "—"
+        cells = [f"{times[k]:.1f}" if k in times else "—" for k in ("posts", "topics", "people")]
+        rows.append(f"| {page.label if page else key} | {' | '.join(cells)} | {ratio} |")
+    z = report.search_sizes
+    if z and z["text"] and z["posts"]:
+        rows += [
+            "",
+            f"The search index: {_mb(z['index'])} with its indexes (the GIN index alone "
+            f"{_mb(z['gin'])}), {z['index'] / z['text']:.2f}× the posts' text "
+            f"({_mb(z['text'])}) and {z['index'] / z['posts']:.2f}× the posts table with its "
+            f"indexes ({_mb(z['posts'])}).",
+        ]
+    return rows
 
 
 def work_rows(report: Report) -> list[str]:
@@ -197,6 +229,8 @@ def render(report: Report, target_rows: list[str]) -> str:
             f"{_ms(s.max_ms)} ms, {s.errors:,} errors, {s.status_5xx:,} 5xx.",
             "",
         ]
+    if report.search:
+        lines += ["### Search", "", *search_rows(report), ""]
     measured = work_rows(report) if report.work else ["Not measured in this run (`--no-work`)."]
     lines += ["### Work without HTTP", "", *measured, ""]
     scope = (

@@ -25,6 +25,7 @@ from django.urls import reverse
 
 from bench import balancer, dataset, generate, pages, server, targets, work, wrk
 from bench import report as reporting
+from bench import search as search_bench
 from bench.meter import Meter
 from bench.options import Options
 from bench.presets import Preset
@@ -149,6 +150,8 @@ def run_in_process(p: Preset) -> reporting.Report:
     user = pages.viewer()
     report.pages = pages.page_list(campaign)
     pages.count_queries(report.pages, user)
+    say("Timing the search statements …")
+    report.search, report.search_sizes = search_bench.statement_times(), search_bench.sizes()
     report.work["close"] = in_process("close_and_draw", slug=campaign.slug)
     report.pages += results_published_pages(campaign, user)
     work.campaign_reset(campaign.slug)
@@ -326,6 +329,8 @@ def main(opts: Options, p: Preset) -> reporting.Report:
     say("Counting queries …")
     report.pages = pages.page_list(campaign)
     pages.count_queries(report.pages, user)
+    say("Timing the search statements …")
+    report.search, report.search_sizes = search_bench.statement_times(), search_bench.sizes()
     if opts.http:
         say(f"Load runs ({opts.connections} connections, {opts.duration} s a page) …")
         report.load = (

@@ -147,10 +147,28 @@ def errors(report: Report) -> tuple[str, str, str]:
     return "zero errors and zero 5xx, soaks included", measured, verdict
 
 
+def search(report: Report) -> list[tuple[str, str, str]]:
+    """Every search statement p95 < 20 ms; the index at most 1.5× the posts' text."""
+    name = "every search statement p95 < 20 ms"
+    times = [(ms, f"{key} {stmt}") for key, t in report.search.items() for stmt, ms in t.items()]
+    if not times:
+        return [(name, NOT_MEASURED, "—")]
+    worst, where = max(times)
+    verdict = "met" if worst < r.SEARCH_P95_MS else _over(worst, r.SEARCH_P95_MS, "ms")
+    rows = [(name, f"worst {worst:.1f} ms ({where})", verdict)]
+    z = report.search_sizes
+    if z and z["text"] and z["posts"]:
+        times_text = z["index"] / z["text"]
+        ok = times_text <= r.SEARCH_INDEX_TIMES_TEXT
+        verdict = "met" if ok else f"missed: {times_text:.2f}× (over by {times_text - 1.5:.2f}×)"
+        rows.append(("search index ≤ 1.5× the posts' text", f"{times_text:.2f}×", verdict))
+    return rows
+
+
 def all_targets(report: Report) -> list[tuple[str, str, str]]:
     rows = [queries(report), p99(report), ratio(report), deep_page(report)]
     rows += draw(report) + leaderboard(report)
-    rows += [dup_check(report), errors(report)]
+    rows += [dup_check(report), *search(report), errors(report)]
     return rows
 
 

@@ -20,6 +20,8 @@ PAGES = {
     "home", "home_anon", "home_deep", "latest", "latest_anon", "latest_deep", "topic",
     "topic_anon", "campaign", "leaderboard", "new_voices", "results", "results_published",
     "results_published_anon", "results_json", "results_json_304", "bare", "minimal",
+    "search_zh1", "search_zh1_rare", "search_zh2", "search_zh2_rare", "search_zh4",
+    "search_zh4_rare", "search_en", "search_none", "search_two", "search_tag", "search_people",
 }  # fmt: skip
 
 
@@ -45,6 +47,11 @@ def test_the_tiny_preset_gives_a_complete_report(tiny_report):
     assert by_key["bare"].queries_warm == 0
     assert by_key["minimal"].queries_warm == 1
     assert not by_key["leaderboard"].computed_ranking_warm  # served from the cache
+    searches = {k for k in PAGES if k.startswith("search_")}
+    assert set(report.search) == searches
+    assert set(report.search["search_zh2"]) == {"posts", "topics", "people"}
+    assert set(report.search["search_people"]) == {"people"}
+    assert set(report.search["search_two"]) == {"posts", "topics"}
     work = report.work
     assert set(work) == {"close", "draw_small", "draw_large", "leaderboard", "dup", "create"}
     assert work["close"]["entries"] == TINY.entries and work["close"]["tickets"] > 0
@@ -60,7 +67,8 @@ def test_the_report_names_every_page_work_and_target(tiny_report, tmp_path):
     section = run.section(tiny_report)
     for page in tiny_report.pages:
         assert f"| {page.label} | {page.queries_warm} ({page.queries_cold}) |" in section
-    for heading in ("### Pages", "### Work without HTTP", "### Targets", "### Data generation"):
+    headings = ("### Pages", "### Search", "### Work without HTTP", "### Targets")
+    for heading in (*headings, "### Data generation"):
         assert heading in section
     verdicts = targets.all_targets(tiny_report)
     assert len(verdicts) >= 10
