@@ -2,6 +2,8 @@
 which stored files hold the published version (`campaigns.services.published` writes
 them; the results views serve them)."""
 
+import time
+
 from django.urls import reverse
 
 from campaigns import presentation
@@ -94,5 +96,42 @@ def published_files_load(*, campaign_id: int) -> dict[str, dict]:
     }  # fmt: skip
 
 
-def publishedfiles_cache_key(campaign_id: int) -> str:
-    return files_cache_key(campaign_id)
+# --- by address: what the middleware serves before the rest of the stack ----------------
+#
+# The results of a published campaign are the same bytes for everyone, so the busiest
+# page of announcement day needs neither the campaign nor the session: its address (the
+# slug) leads to the newest version's files through the shared cache, and each process
+# keeps that answer a second (`LOCAL_SECONDS`: within the coherence bound of
+# docs/deploy.md). A new version deletes the shared entry (`campaigns.services.published`).
+
+LOCAL_SECONDS = 1.0
+_LOCAL_MAX = 512
+_local: dict[str, tuple[float, dict]] = {}
+
+
+def slug_cache_key(slug: str) -> str:
+    return f"campaigns:published-files:slug:{slug}"
+
+
+def published_files_for_slug(*, slug: str) -> dict[str, dict]:
+    """The newest version's files of the published campaign at `slug` ({} when there is
+    none: not published, or no such campaign), as `published_files`."""
+    now = time.monotonic()
+    kept = _local.get(slug)
+    if kept is not None and kept[0] > now:
+        return kept[1]
+    files = cache_get(slug_cache_key(slug))
+    if files is None:
+        campaign = Campaign.objects.public().filter(slug=slug).only("pk", "status", "slug").first()
+        files = published_files(campaign=campaign) if campaign is not None else {}
+        cache_set_many({slug_cache_key(slug): files}, FILES_SECONDS)
+    if len(_local) >= _LOCAL_MAX:
+        _local.clear()
+    _local[slug] = (now + LOCAL_SECONDS, files)
+    return files
+
+
+def local_forget(slug: str) -> None:
+    """Drop this process's copy of the answer for `slug` (the service that writes a new
+    version calls it; other processes' copies expire within `LOCAL_SECONDS`)."""
+    _local.pop(slug, None)

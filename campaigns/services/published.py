@@ -25,8 +25,10 @@ from django.utils import translation
 from campaigns.models import Campaign, PublishedFile, Snapshot
 from campaigns.selectors.published import (
     files_cache_key,
+    local_forget,
     results_document,
     results_page_context,
+    slug_cache_key,
 )
 from square.project.caching import cache_delete
 
@@ -81,6 +83,13 @@ def _bodies(campaign: Campaign, base_url: str) -> list[tuple[str, str, str, byte
     return bodies
 
 
+def published_files_forget(*, campaign: Campaign) -> None:
+    """After a new version: every cached way to the files, shared and this process's."""
+    cache_delete(files_cache_key(campaign.pk))
+    cache_delete(slug_cache_key(campaign.slug))
+    local_forget(campaign.slug)
+
+
 SUFFIX = {PublishedFile.Kind.JSON: ".json", PublishedFile.Kind.LIST: ".txt"}
 
 
@@ -103,6 +112,6 @@ def published_files_build(*, campaign: Campaign, base_url: str | None = None) ->
             campaign=campaign, version=version, kind=kind, key=key, name=name, etag=etag,
             size=len(body), content_type=content_type, base_url=base_url,
         )  # fmt: skip
-    cache_delete(files_cache_key(campaign.pk))
-    transaction.on_commit(lambda: cache_delete(files_cache_key(campaign.pk)))
+    published_files_forget(campaign=campaign)
+    transaction.on_commit(lambda: published_files_forget(campaign=campaign))
     return version

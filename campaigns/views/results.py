@@ -4,11 +4,9 @@ script itself (drafts are 404; see `campaigns.selectors.results` for what shows 
 The page and the JSON also carry the public disqualification list, in every state
 (`campaigns.selectors.exclusions`)."""
 
-from functools import lru_cache
 from pathlib import Path
 
-from django.core.files.storage import default_storage
-from django.http import FileResponse, Http404, HttpResponse, HttpResponseNotModified, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import render
 from django.utils.cache import patch_cache_control, patch_vary_headers
@@ -25,6 +23,7 @@ from campaigns.selectors.published import (
     results_page_context,
 )
 from campaigns.selectors.results import lists_frozen
+from campaigns.views.stored import stored_response
 from square.project.not_found import found_or_404
 from square.project.page_cache import visitor_page
 
@@ -45,39 +44,6 @@ def _open_to_all(response, *, private: bool = False):
     return response
 
 
-# Published files never change under a name; a new version is a new ETag. Browsers
-# check back after a minute, a CDN keeps them ten.
-BROWSER_SECONDS, SHARED_SECONDS = 60, 600
-
-
-KEEP_BYTES = 2 * 1024 * 1024  # files up to this size are kept in memory, per process
-
-
-@lru_cache(maxsize=64)
-def _bytes(name: str) -> bytes:
-    """A stored file's bytes; its name is its content's hash, so a kept copy never goes
-    stale and the storage is read once per process."""
-    with default_storage.open(name) as handle:
-        return handle.read()
-
-
-def _stored(request, stored: dict):
-    """A published file as stored: a strong ETag, public caching, 304 when the reader
-    has it already. Small files come from memory; large lists are streamed from storage,
-    never held whole per request."""
-    etag = f'"{stored["etag"]}"'
-    if etag in request.headers.get("If-None-Match", ""):
-        response = HttpResponseNotModified()
-    elif stored["size"] <= KEEP_BYTES:
-        response = HttpResponse(_bytes(stored["name"]), content_type=stored["type"])
-    else:
-        response = FileResponse(default_storage.open(stored["name"]), content_type=stored["type"])
-        response["Content-Length"] = stored["size"]
-    response["ETag"] = etag
-    patch_cache_control(response, public=True, max_age=BROWSER_SECONDS, s_maxage=SHARED_SECONDS)
-    return _open_to_all(response)
-
-
 @require_GET
 def results(request, slug: str):
     """Published: the stored page, the same bytes for everyone. Before that, the page
@@ -85,7 +51,7 @@ def results(request, slug: str):
     campaign = found_or_404(campaign_public(slug=slug))
     stored = published_files(campaign=campaign).get(f"page:{get_language()}")
     if stored is not None:
-        response = _stored(request, stored)
+        response = stored_response(request, stored)
         patch_vary_headers(response, ("Accept-Language", "Cookie"))  # the language
         return response
     return _rendered(request, campaign=campaign)
@@ -122,7 +88,7 @@ def results_json(request, slug: str):
     campaign = found_or_404(campaign_public(slug=slug))
     stored = published_files(campaign=campaign).get("json:")
     if stored is not None:
-        return _stored(request, stored)
+        return stored_response(request, stored)
     data = results_document(campaign=campaign, viewer=request.user, base_url=_base_url(request))
     shown_early = data["winners_shown"] and campaign.status != Campaign.Status.PUBLISHED
     response = JsonResponse(data, json_dumps_params={"ensure_ascii": False})
@@ -138,7 +104,7 @@ def list_download(request, slug: str, kind: str):
     campaign = found_or_404(campaign_public(slug=slug))
     stored = published_files(campaign=campaign).get(f"list:{kind}")
     if stored is not None:
-        response = _stored(request, stored)
+        response = stored_response(request, stored)
         response["Content-Disposition"] = f'inline; filename="{campaign.slug}-{kind}.txt"'
         return response
     if not lists_frozen(campaign):

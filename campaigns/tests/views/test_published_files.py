@@ -65,12 +65,14 @@ def test_the_page_comes_in_the_readers_language_and_varies_on_it(client, campaig
     assert {"Accept-Language", "Cookie"} <= {v.strip() for v in zh["Vary"].split(",")}
 
 
-def test_a_warm_stored_page_costs_one_query(client, campaign, django_assert_num_queries):
+def test_a_warm_stored_page_costs_no_query(client, campaign, django_assert_num_queries):
+    """Answered from the address by campaigns.middleware: no campaign, no session."""
     client.get(url("results", campaign))
-    with django_assert_num_queries(1):  # the campaign; the page is not rendered
-        client.get(url("results", campaign))
-    with django_assert_num_queries(1):
-        client.get(url("results_json", campaign))
+    client.get(url("results_json", campaign))
+    with django_assert_num_queries(0):
+        assert client.get(url("results", campaign)).status_code == 200
+    with django_assert_num_queries(0):
+        assert client.get(url("results_json", campaign)).status_code == 200
 
 
 def test_the_stored_page_is_nobodys(campaign):
@@ -136,3 +138,21 @@ def test_the_page_is_not_rendered_per_request(client, campaign, monkeypatch):
     monkeypatch.setattr("campaigns.views.results.results_page_context", refuse)
     monkeypatch.setattr(published_selectors, "results_page_context", refuse)
     assert client.get(url("results", campaign)).status_code == 200
+
+
+def test_a_list_is_answered_from_its_address_with_its_file_name(
+    client, campaign, django_assert_num_queries
+):
+    client.get(url("list_download", campaign, kind="ranking"))
+    with django_assert_num_queries(0):
+        response = client.get(url("list_download", campaign, kind="ranking"))
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == f'inline; filename="{campaign.slug}-ranking.txt"'
+    stored = PublishedFile.objects.filter(campaign=campaign, kind="list", key="ranking").first()
+    assert hashlib.sha256(response.content).hexdigest() == stored.etag
+
+
+def test_other_methods_and_unknown_lists_go_on_to_the_views(client, campaign):
+    assert client.post(url("results", campaign)).status_code == 405
+    assert client.get(url("list_download", campaign, kind="nonsense")).status_code == 404
+    assert client.get("/campaigns/no-such-campaign/results/").status_code == 404
