@@ -57,7 +57,9 @@ def search_page(request):
     if not form.is_valid():
         return bad_request(request, _("A search can be at most 100 characters long."))
     query = search.parse(form.cleaned_data["q"])
-    context = {"form": form, "query": query.text, "kind": query.kind, "posts_shown": False}
+    typed = " ".join(form.cleaned_data["q"].split())  # the box keeps # and @ as typed
+    context = {"form": form, "query": typed, "term": query.text, "kind": query.kind}
+    context["posts_shown"] = False
     if query.empty:
         return render(request, TEMPLATE, {**context, "page": None})
     _count(request)
