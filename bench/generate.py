@@ -38,7 +38,8 @@ from square.models import (
 )
 from square.names import username_skeleton
 
-GENERATOR_VERSION = 1
+# 2: the duplicate index's keys of similarity.SIGNATURE_VERSION 3 (44 one-value bands).
+GENERATOR_VERSION = 2
 CAMPAIGN_SLUG = "my-2026-first-post"
 CHUNK = 1000
 BIG_TABLES = [Post, PostHashtag, PostBand, PostShingles, Like, Comment, Follow, Entry]

@@ -8,6 +8,7 @@ from django.db import connection
 from django.db.models import Count, Exists, FilteredRelation, Max, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
 
+from square import similarity
 from square.models import (
     Appeal,
     DuplicateFlag,
@@ -32,7 +33,8 @@ def pg_array(values: list[int]) -> str:
 
 def _candidates_sql(keys: list[int], exclude_post_id: int | None) -> tuple[str, list]:
     """The candidate statement and its parameters: for each key the newest HUB_CAP
-    posts sharing it, grouped by post, best CANDIDATES first. PostgreSQL runs it as one
+    posts sharing it, grouped by post, those sharing at least MIN_SHARED keys, best
+    CANDIDATES first. PostgreSQL runs it as one
     lateral index scan per key (planned in a fraction of a millisecond: the same
     statement as 64 united subqueries took longer to plan than to run); other
     databases get those united subqueries."""
@@ -54,15 +56,16 @@ def _candidates_sql(keys: list[int], exclude_post_id: int | None) -> tuple[str, 
         for key in keys:
             params += [key, exclude_post_id or 0]
     sql = (
-        f"SELECT post_id, COUNT(*) AS shared FROM ({hits}) AS hits "
-        "GROUP BY post_id ORDER BY shared DESC, post_id ASC LIMIT %s"
+        f"SELECT post_id, COUNT(*) AS shared FROM ({hits}) AS hits GROUP BY post_id "
+        "HAVING COUNT(*) >= %s ORDER BY shared DESC, post_id ASC LIMIT %s"
     )
-    return sql, [*params, CANDIDATES]
+    return sql, [*params, similarity.MIN_SHARED, CANDIDATES]
 
 
 def duplicate_candidates(*, keys: list[int], exclude_post_id: int | None) -> list[tuple[int, int]]:
-    """(post id, shared band keys) of the posts sharing the most keys with `keys`,
-    best first — one statement, bounded by HUB_CAP rows per key."""
+    """(post id, shared band keys) of the posts sharing the most keys with `keys` (at
+    least `similarity.MIN_SHARED`), best first — one statement, bounded by HUB_CAP rows
+    per key."""
     keys = sorted(set(keys))
     if not keys:
         return []

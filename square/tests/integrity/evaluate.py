@@ -1,9 +1,9 @@
 """Run the labelled set through the real pipeline and tabulate the result.
 
 A pair (new, old) is flagged when both texts are long enough to be indexed, they share
-at least one LSH band key, and `similarity.compare` gives a level — exactly what
-`square.services.duplicates` does with the database. Positives are grouped by the band
-of the post that was copied; negatives by the band of the new post (whose length picks
+at least `similarity.MIN_SHARED` LSH band keys, and `similarity.compare` gives a level —
+exactly what `square.services.duplicates` does with the database. Positives are grouped
+by the band of the post that was copied; negatives by the band of the new post (whose length picks
 the thresholds).
 """
 
@@ -33,9 +33,10 @@ def signature(text: str) -> Signature:
 
 
 def candidate(new: Signature, old: Signature) -> bool:
-    """Would the index offer `old` for `new`? Texts under MIN_UNITS are not indexed."""
+    """Would the index offer `old` for `new`? Texts under MIN_UNITS are not indexed, and
+    a candidate shares at least MIN_SHARED band keys."""
     indexed = min(new.unit_count, old.unit_count) >= similarity.MIN_UNITS
-    return indexed and bool(new.keys & old.keys)
+    return indexed and len(new.keys & old.keys) >= similarity.MIN_SHARED
 
 
 def verdict(new_text: str, old_text: str) -> str | None:

@@ -23,11 +23,6 @@ def report() -> evaluate.Report:
     return evaluate.run()
 
 
-def candidate_probability(s: float) -> float:
-    """Chance that two texts with Jaccard s share at least one LSH band key."""
-    return 1 - (1 - s**similarity.ROWS) ** similarity.BANDS
-
-
 # --- The set is what the brief asks for -------------------------------------------------
 
 
@@ -92,7 +87,7 @@ def test_long_band_spin_recall_does_not_rest_on_a_lucky_seed():
     candidates, from their exact Jaccard, must meet the target too."""
     spins = [p for p in labelled.positives() if p.kind == "spin" and p.original.band == "long"]
     expected = [
-        candidate_probability(
+        similarity.candidate_probability(
             similarity.jaccard(
                 set(evaluate.signature(p.text).shingles),
                 set(evaluate.signature(p.original.text).shingles),

@@ -155,6 +155,24 @@ def test_candidates_come_from_the_index_best_first(alice, bob):
     )
 
 
+def test_a_post_sharing_fewer_than_min_shared_keys_is_no_candidate(alice, bob):
+    """A key or two in common are a common trigram's MinHash values: not read, not
+    compared."""
+    need = similarity.MIN_SHARED
+    many, few = (
+        Post.objects.create(author=alice, body="a"),
+        Post.objects.create(author=bob, body="b"),
+    )
+    PostBand.objects.bulk_create(
+        [PostBand(post=many, key=k) for k in range(need + 1)]
+        + [PostBand(post=few, key=k) for k in range(need - 1)]
+    )
+    keys = list(range(need + 1))
+    assert duplicate_candidates(keys=keys, exclude_post_id=None) == [(many.pk, need + 1)]
+    assert duplicate_candidates(keys=keys[1:], exclude_post_id=None) == [(many.pk, need)]
+    assert duplicate_candidates(keys=[*keys[2:], 99], exclude_post_id=None) == []
+
+
 def test_the_index_can_be_rebuilt_from_the_posts(alice, bob, capsys):
     posts = [write(alice, ORIGINAL), write(bob, OTHER, minutes=1)]
     before = sorted(PostBand.objects.values_list("post_id", "key"))
