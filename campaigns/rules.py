@@ -133,10 +133,12 @@ CJK, WORD, BREAK = 0, 1, 2
 
 @lru_cache(maxsize=65536)
 def _unit_kind(char: str) -> int:
-    """CJK (a unit alone), WORD (part of a word of letters and digits) or BREAK."""
+    """CJK (a unit alone), WORD (part of a word: letters, digits, and the spacing marks
+    Indic vowels are written with; other marks are dropped as invisible) or BREAK."""
     if is_cjk(char):
         return CJK
-    return WORD if unicodedata.category(char)[0] in "LN" else BREAK
+    category = unicodedata.category(char)
+    return WORD if category[0] in "LN" or category == "Mc" else BREAK
 
 
 def _glued_tag_length(value: str, tags: Iterable[str]) -> int | None:
@@ -168,15 +170,22 @@ def _strip_links_tags_mentions(text: str, tags: Iterable[str]) -> str:
     return MENTION_RE.sub(" ", "".join(pieces))
 
 
+def _joins(text: str, i: int) -> bool:
+    """A middle dot, tsheg or geresh inside a word keeps it one word, as in hashtags
+    (`square.text.joins_word`); before a CJK character it parts."""
+    after = text[i + 1] if i + 1 < len(text) else ""
+    return bool(after) and not is_cjk(after) and square_text.joins_word(text[i - 1], text[i], after)
+
+
 def units(text: str, tags: Iterable[str] = ()) -> list[str]:
     """The counted units of `text`, in order: each CJK character, each word of other
     letters and digits. `tags` are the campaign's tag keys (see `_glued_tag_length`)."""
     cleaned = _strip_links_tags_mentions(text, tuple(tags))
     cleaned = "".join(c for c in cleaned if not _is_invisible(c))
     found, word = [], []
-    for char in cleaned:
+    for i, char in enumerate(cleaned):
         kind = _unit_kind(char)
-        if kind == WORD:
+        if kind == WORD or (word and _joins(cleaned, i)):
             word.append(char)
             continue
         if word:

@@ -14,10 +14,12 @@ from enum import StrEnum
 MAX_TAG_LENGTH = 64
 
 URL_RE = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
-# A tag: `#` not right after an ASCII letter/digit, `_`, `&` or `/`, then a run of word
-# characters of any script. The whole run is taken; length and all-digits are checked
-# afterwards, because a run that is too long is no tag at all (not a truncated one).
-TAG_RE = re.compile(r"(?<![A-Za-z0-9_&/])#(\w+)(#?)")
+# Where a tag may start: `#` not right after an ASCII letter/digit, `_`, `&` or `/`.
+# What follows is read by `tag_length` (Unicode's hashtag identifiers, UAX #31); the
+# whole run is taken, and a run that is too long is no tag at all (not a truncated one).
+TAG_START_RE = re.compile(r"(?<![A-Za-z0-9_&/])#")
+# `#http://…` is a link written after a hash sign, not a tag.
+SCHEME_AFTER_RE = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://")
 # A mention: `@` not inside an ASCII word or an e-mail address, then a username.
 # Usernames are ASCII, so `感谢@alice的分享` mentions alice: Chinese is written unspaced.
 MENTION_RE = re.compile(r"(?<![A-Za-z0-9_.@+-])@([A-Za-z0-9_.+-]{1,150})")
@@ -73,13 +75,88 @@ def tag_key(tag: str) -> str:
     return nfkc(nfkc(tag).casefold())
 
 
+# --- the characters of a word (tags, and the campaign's 字数 words) -----------------------
+#
+# After Unicode's hashtag identifiers (UAX #31 §5, as large platforms apply it): letters
+# of every script, letter numbers and decimal digits, the combining marks that vowels and
+# viramas are written with (Mn, Mc), connector punctuation; and, only between two such
+# characters, the zero-width (non-)joiner (Sinhala ශ්‍රී, Persian می‌خواهم); between two
+# letters, the middle dot (Catalan il·lusió), the Tibetan tsheg and the Hebrew geresh and
+# gershayim; the ideographic repetition mark 〃; and, between two Japanese
+# characters, the wave dash 〜 and the full-width tilde (～, which NFKC makes ~).
+
+WORD_CATEGORIES = frozenset({"Lu", "Ll", "Lt", "Lm", "Lo", "Nl", "Nd", "Mn", "Mc", "Pc"})
+JOINERS = frozenset("\u200c\u200d")
+MIDDLE_DOT = "\u00b7"
+# Also only between letters: the Tibetan tsheg, the Hebrew geresh and gershayim (צה״ל).
+BETWEEN_LETTERS = frozenset("\u0f0b\u05f3\u05f4")
+REPETITION_MARKS = frozenset("\u3003")
+WAVE_MARKS = frozenset("\u301c~\uff5e")
+_JAPANESE = ((0x3040, 0x30FF), (0x31F0, 0x31FF), (0x3400, 0x4DBF), (0x4E00, 0x9FFF),
+             (0xF900, 0xFAFF), (0xFF66, 0xFF9F), (0x20000, 0x3134F))  # fmt: skip
+
+
+def is_word_char(char: str) -> bool:
+    """A character that is part of a word wherever it stands."""
+    return unicodedata.category(char) in WORD_CATEGORIES or char in REPETITION_MARKS
+
+
+def _is_japanese(char: str) -> bool:
+    code = ord(char)
+    return any(lo <= code <= hi for lo, hi in _JAPANESE)
+
+
+def joins_word(before: str, char: str, after: str) -> bool:
+    """Whether `char`, standing between `before` and `after`, keeps one word whole."""
+    if char in JOINERS:
+        return is_word_char(before) and is_word_char(after)
+    if char == MIDDLE_DOT or char in BETWEEN_LETTERS:
+        return unicodedata.category(before)[0] == "L" and unicodedata.category(after)[0] == "L"
+    if char in WAVE_MARKS:
+        return _is_japanese(before) and _is_japanese(after)
+    return False
+
+
+def word_length(text: str, start: int = 0) -> int:
+    """How many characters from `start` form one word (0 if none starts there). A word
+    does not start with a mark, a joiner or a dot."""
+    end = start
+    while end < len(text) and _continues(text, start, end):
+        end += 1
+    return end - start
+
+
+def _continues(text: str, start: int, i: int) -> bool:
+    """Whether text[i] belongs to the word that began at `start`."""
+    char = text[i]
+    if is_word_char(char):
+        return i > start or unicodedata.category(char)[0] != "M"
+    return start < i < len(text) - 1 and joins_word(text[i - 1], char, text[i + 1])
+
+
 def is_valid_tag(word: str) -> bool:
-    """True if `word` (NFKC, without `#`) is a whole tag by the length and digit rules."""
+    """True if `word` (NFKC, without `#`) is a whole tag: one word of at most
+    `MAX_TAG_LENGTH` characters with at least one letter."""
     return (
         0 < len(word) <= MAX_TAG_LENGTH
-        and re.fullmatch(r"\w+", word) is not None
-        and not word.isdigit()
+        and word_length(word) == len(word)
+        and any(unicodedata.category(c)[0] == "L" for c in word)
     )
+
+
+def _tags(norm: str, in_url):
+    """(start, end, key, word) of each tag in the normalised text; `end` takes a
+    Weibo-style closing `#` in."""
+    for m in TAG_START_RE.finditer(norm):
+        body = m.end()
+        length = word_length(norm, body)
+        word = norm[body : body + length]
+        if in_url(m.start()) or not is_valid_tag(word):
+            continue
+        if SCHEME_AFTER_RE.match(norm, body):  # `#http://…`
+            continue
+        end = body + length + (1 if norm[body + length : body + length + 1] == "#" else 0)
+        yield m.start(), end, tag_key(word), word
 
 
 def _segments(text: str) -> tuple[str, list[int]]:
@@ -128,11 +205,8 @@ def _matches(norm: str):
     def in_url(pos: int) -> bool:
         return any(s <= pos < e for s, e in url_spans)
 
-    for m in TAG_RE.finditer(norm):
-        word = m.group(1)
-        if in_url(m.start()) or not is_valid_tag(word):
-            continue
-        found.append((m.start(), m.end(), Kind.TAG, tag_key(word), word))
+    for start, end, key, word in _tags(norm, in_url):
+        found.append((start, end, Kind.TAG, key, word))
     for m in MENTION_RE.finditer(norm):
         name = m.group(1).rstrip(".")
         if in_url(m.start()) or not name:

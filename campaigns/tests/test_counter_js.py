@@ -35,6 +35,11 @@ EXTRA = [
     "नमस्ते दुनिया ไทยภาษา عربي #我的2026第一帖 e\u0301\u0301",  # Mc/Mn marks, Thai, Arabic
     "tab\there\r\nnew\x00line\x07bell #我的2026第一帖",  # control characters
     "@@alice #我的2026第一帖#我的2026第一帖 abc#notatag &#x; /#no",  # edge lookbehinds
+    # Tags and words in scripts written with marks and joiners (issue 20)
+    "#การเมือง #महात्मा #ශ්‍රීලංකා #می‌خواهم #עַל #தமிழ்நாடு #我的2026第一帖",
+    "#বাংলাদেশ #ગુજરાત #ಕನ್ನಡ #മലയാളം #កម្ពុជា #မြန်မာ #ລາວ #བོད་ཡིག #我的2026第一帖",
+    "#メ〜テレ #メ～テレ #同〃 #il·lusió #a· #http://example.com #_ #1_2 #我的2026第一帖",
+    "การเมือง महात्मा il·lusió l·2 بِسْمِ اللَّهِ ok #我的2026第一帖",  # words with marks
 ]
 
 

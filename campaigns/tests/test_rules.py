@@ -113,6 +113,26 @@ def test_without_tags_a_campaign_tag_glued_to_text_is_removed_whole():
     assert rules.counted_length(body, [TAG]) == 4
 
 
+@pytest.mark.parametrize(
+    ("body", "count"),
+    [
+        ("การเมือง", 1),  # Thai vowel marks inside the word
+        ("महात्मा गांधी", 2),  # Hindi matras (Mc) and viramas
+        ("தமிழ்நாடு வாழ்க", 2),  # Tamil
+        ("بِسْمِ اللَّهِ", 2),  # Arabic harakat
+        ("می\u200cخواهم", 1),  # a Persian word with a zero-width non-joiner
+        ("il·lusió", 1),  # the Catalan middle dot inside a word
+        ("l·2 a·", 3),  # not between two letters: a break
+        ("我·你", 2),  # CJK characters stay one unit each
+    ],
+)
+def test_words_written_with_marks_count_once(body, count):
+    """The 字数 rule reads words with the hashtag rule's characters (issue 20); the
+    marks no one sees on their own (Mn) are left out of the unit, the count is what
+    matters."""
+    assert rules.counted_length(body) == count
+
+
 def test_is_cjk():
     for char in "汉字〇あアー한𠀀豈﨎":
         assert rules.is_cjk(char), char

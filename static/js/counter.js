@@ -12,7 +12,19 @@
   // square.text: URL_RE (IGNORECASE); `\S` is "not Python whitespace" (str.isspace()).
   const NOT_SPACE = "[^\\t\\n\\x0b\\x0c\\r\\x1c-\\x1f \\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]";
   const URL_RE = new RegExp("(?:https?://|www\\.)" + NOT_SPACE + "+", "giu");
-  const TAG_RE = new RegExp("(?<![A-Za-z0-9_&/])#(" + WORD + "+)(#?)", "gu");
+  // square.text: where a tag may start; what follows is read by wordLength (UAX #31).
+  const TAG_START_RE = /(?<![A-Za-z0-9_&/])#/gu;
+  const SCHEME_AFTER_RE = /^[A-Za-z][A-Za-z0-9+.-]*:\/\//;
+  // square.text.WORD_CATEGORIES, REPETITION_MARKS, JOINERS, MIDDLE_DOT, WAVE_MARKS.
+  const WORD_CHAR_RE = /^[\p{Lu}\p{Ll}\p{Lt}\p{Lm}\p{Lo}\p{Nl}\p{Nd}\p{Mn}\p{Mc}\p{Pc}\u3003]$/u;
+  const JOINERS = "\u200c\u200d";
+  const MIDDLE_DOT = "\u00b7";
+  const BETWEEN_LETTERS = "\u0f0b\u05f3\u05f4";
+  const WAVE_MARKS = "\u301c~\uff5e";
+  const JAPANESE = [
+    [0x3040, 0x30ff], [0x31f0, 0x31ff], [0x3400, 0x4dbf], [0x4e00, 0x9fff],
+    [0xf900, 0xfaff], [0xff66, 0xff9f], [0x20000, 0x3134f],
+  ];
   const SQUARE_MENTION_RE = /(?<![A-Za-z0-9_.@+-])@([A-Za-z0-9_.+-]{1,150})/gu;
   const URL_TRAILING = ".,;:!?'\")]}>。，、；：！？」』）】》";
   // campaigns.rules.MENTION_RE: a mention of any script, for counting.
@@ -31,7 +43,8 @@
   const casefold = (s) => s.toUpperCase().toLowerCase().replace(/ς/g, "σ");
   const tagKey = (tag) => nfkc(casefold(nfkc(tag)));
   const isLetter = (c) => /^\p{L}$/u.test(c);
-  const isLetterOrNumber = (c) => /^[\p{L}\p{N}]$/u.test(c);
+  // campaigns.rules._unit_kind: letters, numbers and spacing marks continue a word.
+  const isWordUnit = (c) => /^[\p{L}\p{N}\p{Mc}]$/u.test(c);
 
   function rstrip(s, chars) {
     const cps = Array.from(s);
@@ -39,9 +52,56 @@
     return cps.join("");
   }
 
+  const isWordChar = (c) => WORD_CHAR_RE.test(c);
+  const isMark = (c) => /^\p{M}$/u.test(c);
+  const isJapanese = (c) => {
+    const code = c.codePointAt(0);
+    return JAPANESE.some(([lo, hi]) => lo <= code && code <= hi);
+  };
+
+  // square.text.joins_word
+  function joinsWord(before, c, after) {
+    if (JOINERS.includes(c)) return isWordChar(before) && isWordChar(after);
+    if (c === MIDDLE_DOT || BETWEEN_LETTERS.includes(c)) return isLetter(before) && isLetter(after);
+    if (WAVE_MARKS.includes(c)) return isJapanese(before) && isJapanese(after);
+    return false;
+  }
+
+  // square.text.word_length over a code point array: how many form one word from start.
+  function wordLength(cps, start) {
+    let end = start;
+    while (end < cps.length) {
+      const c = cps[end];
+      if (isWordChar(c)) {
+        if (end === start && isMark(c)) break;
+      } else if (!(end > start && end < cps.length - 1 && joinsWord(cps[end - 1], c, cps[end + 1]))) {
+        break;
+      }
+      end += 1;
+    }
+    return end - start;
+  }
+
   function isValidTag(word) {
-    const n = cpLength(word);
-    return n > 0 && n <= MAX_TAG_LENGTH && !/^\p{Nd}+$/u.test(word);
+    const cps = Array.from(word);
+    return cps.length > 0 && cps.length <= MAX_TAG_LENGTH && wordLength(cps, 0) === cps.length
+      && /\p{L}/u.test(word);
+  }
+
+  // square.text._tags: [start, end, key, whole] with JS string indices.
+  function tags(norm, inUrl) {
+    const found = [];
+    for (const m of norm.matchAll(TAG_START_RE)) {
+      const body = m.index + 1;
+      const rest = Array.from(norm.slice(body));
+      const length = wordLength(rest, 0);
+      const word = rest.slice(0, length).join("");
+      if (inUrl(m.index) || !isValidTag(word) || SCHEME_AFTER_RE.test(norm.slice(body))) continue;
+      let end = body + word.length;
+      if (norm[end] === "#") end += 1;
+      found.push([m.index, end, tagKey(word), norm.slice(m.index, end)]);
+    }
+    return found;
   }
 
   function isCjk(c) {
@@ -66,10 +126,8 @@
       found.push([m.index, m.index + target.length, "url", target, m[0]]);
     }
     const inUrl = (pos) => urlSpans.some(([s, e]) => s <= pos && pos < e);
-    for (const m of norm.matchAll(TAG_RE)) {
-      const word = m[1];
-      if (inUrl(m.index) || !isValidTag(word)) continue;
-      found.push([m.index, m.index + m[0].length, "tag", tagKey(word), m[0]]);
+    for (const [start, end, key, whole] of tags(norm, inUrl)) {
+      found.push([start, end, "tag", key, whole]);
     }
     for (const m of norm.matchAll(SQUARE_MENTION_RE)) {
       const name = rstrip(m[1], ".");
@@ -131,16 +189,18 @@
     const cleaned = Array.from(stripLinksTagsMentions(text, tags)).filter((c) => !isInvisible(c));
     const found = [];
     let word = [];
-    for (const c of cleaned) {
+    for (const [i, c] of cleaned.entries()) {
       const cjk = isCjk(c);
-      if (cjk || !isLetterOrNumber(c)) {
+      const joins = word.length > 0 && i + 1 < cleaned.length && !isCjk(cleaned[i + 1])
+        && joinsWord(cleaned[i - 1], c, cleaned[i + 1]);
+      if (!cjk && (isWordUnit(c) || joins)) {
+        word.push(c);
+      } else {
         if (word.length) {
           found.push(word.join(""));
           word = [];
         }
         if (cjk) found.push(c);
-      } else {
-        word.push(c);
       }
     }
     if (word.length) found.push(word.join(""));
