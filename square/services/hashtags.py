@@ -16,8 +16,9 @@ def hashtags_bump(*, hashtag_ids, delta: int) -> None:
         Hashtag.objects.filter(pk__in=list(hashtag_ids)).update(post_count=F("post_count") + delta)
 
 
-def hashtags_attach(*, post: Post) -> None:
-    """Make the post's tag links match its body, in a constant number of queries."""
+def hashtags_attach(*, post: Post, created: bool = False) -> None:
+    """Make the post's tag links match its body, in a constant number of queries (a
+    `created` post has no links yet: they are not read)."""
     displays = text.hashtag_displays(post.body)
     Hashtag.objects.bulk_create(
         [
@@ -27,7 +28,7 @@ def hashtags_attach(*, post: Post) -> None:
         ignore_conflicts=True,
     )
     wanted = set(Hashtag.objects.filter(key__in=displays).values_list("pk", flat=True))
-    current = set(post.tag_links.values_list("hashtag_id", flat=True))
+    current = set() if created else set(post.tag_links.values_list("hashtag_id", flat=True))
     removed, added = current - wanted, wanted - current
     if removed:
         post.tag_links.filter(hashtag_id__in=removed).delete()

@@ -69,14 +69,21 @@ def _process_images(images: Sequence) -> list:
         raise ValidationError({"images": exc.messages}) from None
 
 
-def _mentions_set(post: Post) -> None:
-    """Link the @mentioned users, and notify the ones this text mentions for the first time."""
+def _mentions_set(post: Post, *, created: bool = False) -> None:
+    """Link the @mentioned users, and notify the ones this text mentions for the first
+    time. A `created` post has no links yet: nothing to read or clear first."""
     names = [n.lower() for n in text.mentions(post.body)][:MAX_MENTIONS_PER_POST]
+    if created and not names:
+        return
     users = (
         list(User.objects.annotate(key=Lower("username")).filter(key__in=names)) if names else []
     )
-    before = set(post.mentions.values_list("pk", flat=True))
-    post.mentions.set(users)
+    if created:
+        before: set[int] = set()
+        post.mentions.add(*users)
+    else:
+        before = set(post.mentions.values_list("pk", flat=True))
+        post.mentions.set(users)
     for user in users:
         if user.pk not in before and post.status == Post.Status.PUBLISHED:
             notification_create(recipient=user, kind="mention", actor=post.author, post=post)
@@ -98,8 +105,8 @@ def post_create(
     stored: list = []
     try:
         _images_store(post, processed, stored)
-        hashtags_attach(post=post)
-        _mentions_set(post)
+        hashtags_attach(post=post, created=True)
+        _mentions_set(post, created=True)
         User.objects.filter(pk=author.pk).update(post_count=F("post_count") + 1)
         duplicate_check(post=post)
         hooks.post_changed(post=post)
@@ -167,14 +174,14 @@ def repost_create(*, author: User, post: Post, quote: str = "") -> tuple[Post, b
         repost, created = _insert_plain_repost(author, original)
         if not created:
             return repost, False
-    hashtags_attach(post=repost)
-    _mentions_set(repost)
+    hashtags_attach(post=repost, created=True)
+    _mentions_set(repost, created=True)
     if quote:  # a quote's hashtags are its own: it may enter a campaign
         duplicate_check(post=repost)
         hooks.post_changed(post=repost)
     User.objects.filter(pk=author.pk).update(post_count=F("post_count") + 1)
     Post.objects.filter(pk=original.pk).update(repost_count=F("repost_count") + 1)
-    hooks.interaction_changed(post_id=original.pk)
+    hooks.interaction_changed(post_id=original.pk, user_id=author.pk)
     # A quote is news in itself (it links to the quote); plain reposts group by original.
     kind, about = ("quote", repost) if quote else ("repost", original)
     notification_create(recipient=original.author, kind=kind, actor=author, post=about)

@@ -4,10 +4,12 @@ from datetime import timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
 from django.utils import timezone
 
 from square.models import Hashtag, Post, PostHashtag, PostImage, PostRevision, User
 from square.models.post import BODY_MAX
+from square.project import hooks
 from square.services.accounts import profile_update, user_create, user_deactivate
 from square.services.posts import (
     MAX_TAGS_PER_POST,
@@ -40,6 +42,32 @@ def test_post_create_publishes_with_tags_and_counts(user):
     link = PostHashtag.objects.filter(post=post).first()
     assert link.author_id == user.pk
     assert link.created_at == post.created_at
+
+
+LONG = "去年冬天我第一次一个人坐夜车去哈尔滨看冰雕，零下二十多度的晚上，手机冻得自动关机。"
+
+
+@pytest.mark.parametrize(
+    ("body", "queries"),
+    [
+        # post, tags (insert, ids), links, tag counts, author's count, duplicate check
+        # (PostgreSQL one statement, SQLite five); the test's savepoint around it
+        (f"{LONG} #Web3 #新年快乐", {"postgresql": 9, "sqlite": 13}),
+        # + the mentioned user, the link, the notice (its insert and the badge's bump)
+        (f"{LONG} #Web3 @bob", {"postgresql": 12, "sqlite": 16}),
+    ],
+)
+def test_creating_a_post_costs_a_fixed_number_of_queries(
+    user, other_user, body, queries, monkeypatch, django_assert_num_queries
+):
+    """The square's own part of a post write (the hooks' callbacks are the apps' to
+    bound): a new post's tag links and mentions are not read first, there are none."""
+    Hashtag.objects.create(key="web3", display="Web3")
+    monkeypatch.setattr(hooks, "post_changed", lambda *, post: None)
+    with django_assert_num_queries(queries[connection.vendor]):
+        post = post_create(author=user, body=body)
+    assert post.tag_links.count() == body.count("#")
+    assert list(post.mentions.all()) == ([other_user] if "@" in body else [])
 
 
 def test_post_create_keeps_a_given_time(user):
