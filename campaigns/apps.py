@@ -11,5 +11,7 @@ class CampaignsConfig(AppConfig):
 
     def ready(self):
         from campaigns import hooks  # models must be loaded before the services import them
+        from campaigns.services.versions import campaigns_watch
 
         hooks.register()
+        campaigns_watch()

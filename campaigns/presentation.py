@@ -19,10 +19,11 @@ from django.utils.translation import gettext as _
 
 from campaigns import rules
 from campaigns.models import Campaign, Entry
+from campaigns.selectors.campaigns import card_entries, featured_possible
 from campaigns.selectors.pages import NEW_VOICES_AFTER_END, newest_new_voices, users_by_id
 from campaigns.selectors.rewards import (
-    entries_for_cards,
     featured_home_items,
+    featured_posts,
     home_campaigns,
     picks,
 )
@@ -55,7 +56,7 @@ def reason_text(code: str, *, entry: Entry | None = None, campaign: Campaign) ->
     return rules.Reason(code).member_text(campaign=campaign, entry=entry)
 
 
-def reasons_text(entry: Entry, campaign: Campaign) -> list[str]:
+def reasons_text(entry, campaign: Campaign) -> list[str]:
     return [reason_text(code, entry=entry, campaign=campaign) for code in entry.reasons or []]
 
 
@@ -65,43 +66,49 @@ def reasons_text(entry: Entry, campaign: Campaign) -> list[str]:
 def card_badges(*, posts, viewer) -> dict:
     """{post id: [Badge]}: "精选 Featured" on posts featured on the home page right now,
     "counts for #tag" on valid entries for everyone; the author also sees why an entry
-    does not count. One query for the whole page. A plain repost's card shows its
-    original, so the originals' entries are read too."""
+    does not count. One indexed query for the whole page (`card_entries`: campaigns
+    come from the kept copy). A plain repost's card shows its original, so the
+    originals' entries are read too. `posts` are Posts or card rows."""
     ids = set()
     for post in posts:
         ids.add(post.pk)
-        if post.repost_of_id is not None and not post.body:
+        if post.is_plain_repost:
             ids.add(post.repost_of_id)
-    viewer_id = viewer.pk if viewer is not None and viewer.is_authenticated else None
+    entries = sorted(card_entries(post_ids=ids), key=lambda e: (e[0].post_id, e[0].campaign_id))
     badges: dict[int, list[Badge]] = {}
-    entries = sorted(entries_for_cards(post_ids=ids), key=lambda e: (e.post_id, e.campaign_id))
-    for post_id in dict.fromkeys(e.post_id for e in entries if e.is_featured):
-        badges[post_id] = [Badge(text=_("精选 Featured"))]
-    for entry in entries:
-        campaign = entry.campaign
-        url = campaign.get_absolute_url()
-        is_author = viewer_id is not None and viewer_id == entry.author_id
-        if entry.valid and entry.under_review and is_author:
-            text = _("counts for #%(tag)s · under review") % {"tag": campaign.hashtag}
-            detail = _(
-                "It looks similar to someone else's earlier post. It counts while staff "
-                "review it, and stops counting if they find it reworded from that post."
-            )
-            badges.setdefault(entry.post_id, []).append(Badge(text=text, url=url, detail=detail))
-        elif entry.valid:
-            text = _("counts for #%(tag)s") % {"tag": campaign.hashtag}
-            badges.setdefault(entry.post_id, []).append(Badge(text=text, url=url))
-        elif is_author and entry.under_review:
-            text = _("under review for #%(tag)s") % {"tag": campaign.hashtag}
-            detail = _("; ").join(reasons_text(entry, campaign))
-            badge = Badge(text=text, url=url, ok=False, detail=detail)
-            badges.setdefault(entry.post_id, []).append(badge)
-        elif is_author:
-            text = _("does not count for #%(tag)s") % {"tag": campaign.hashtag}
-            detail = _("; ").join(reasons_text(entry, campaign))
-            badge = Badge(text=text, url=url, ok=False, detail=detail)
+    if not entries:
+        return badges
+    now = timezone.now().timestamp()
+    featured = featured_posts() if featured_possible() else {}
+    for post_id in dict.fromkeys(e.post_id for e, _c in entries):
+        if featured.get(post_id, 0.0) > now:
+            badges[post_id] = [Badge(text=_("精选 Featured"))]
+    viewer_id = viewer.pk if viewer is not None and viewer.is_authenticated else None
+    for entry, campaign in entries:
+        badge = _entry_badge(entry, campaign, is_author=viewer_id == entry.author_id)
+        if badge is not None:
             badges.setdefault(entry.post_id, []).append(badge)
     return badges
+
+
+def _entry_badge(entry, campaign: Campaign, *, is_author: bool) -> Badge | None:
+    """What one entry adds to its card: "counts" for everyone, why not for its author."""
+    url = campaign.get_absolute_url()
+    tag = {"tag": campaign.hashtag}
+    if entry.valid and entry.under_review and is_author:
+        detail = _(
+            "It looks similar to someone else's earlier post. It counts while staff "
+            "review it, and stops counting if they find it reworded from that post."
+        )
+        return Badge(text=_("counts for #%(tag)s · under review") % tag, url=url, detail=detail)
+    if entry.valid:
+        return Badge(text=_("counts for #%(tag)s") % tag, url=url)
+    if not is_author:
+        return None
+    detail = _("; ").join(reasons_text(entry, campaign))
+    if entry.under_review:
+        return Badge(text=_("under review for #%(tag)s") % tag, url=url, ok=False, detail=detail)
+    return Badge(text=_("does not count for #%(tag)s") % tag, url=url, ok=False, detail=detail)
 
 
 # --- the compose counter ------------------------------------------------------------------
@@ -119,10 +126,18 @@ def counter_labels() -> dict:
     }
 
 
+def _home_campaigns(request) -> list[Campaign]:
+    """`home_campaigns()`, read once per request: the compose counter and the home
+    panels both ask for it."""
+    if not hasattr(request, "_campaigns_home"):
+        request._campaigns_home = home_campaigns()
+    return request._campaigns_home
+
+
 def compose_context(*, request) -> dict:
     """The live campaigns for the compose counter (nothing when none is live)."""
     now = timezone.now()
-    live = [c for c in home_campaigns() if c.phase(now) == "live"]
+    live = [c for c in _home_campaigns(request) if c.phase(now) == "live"]
     if not live:
         return {}
     campaigns = [
@@ -183,7 +198,7 @@ def home_panels(*, request) -> str:
     page pays one query (`home_campaigns`, shared with the compose counter) when
     nothing is featured or in its window, and a few more when something is."""
     now = timezone.now()
-    campaigns = home_campaigns()
+    campaigns = _home_campaigns(request)
     strips = [
         c for c in campaigns if c.starts_at <= now <= c.ends_at_inclusive + NEW_VOICES_AFTER_END
     ]

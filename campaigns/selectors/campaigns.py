@@ -1,17 +1,21 @@
 """Campaign pages' reads: the list, live figures, New Voices, one person's standing,
 and the entries behind the badges on post cards."""
 
+import copy
 from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from campaigns.models import Campaign, Entry
+from campaigns.models import Campaign, Entry, Prize, RewardTier
 from campaigns.selectors.ranking import LIVE_CACHE_SECONDS, Standing, board_cached, live_standing
 from square.models import Post, User
-from square.pagination import Page, keyset_page
-from square.project.caching import cached_value
-from square.selectors import fetch_mode, posts_for_display
+from square.pagination import Page, cursor_decode, cursor_encode
+from square.project.caching import cached_value, local_value, version_get
+from square.selectors import card_rows, posts_for_display
+
+CAMPAIGNS_VERSION = "campaigns:version"
+FEATURED_PRIZES = (Prize.Kind.FEATURED_HOME, Prize.Kind.FEATURED_POSTS)
 
 
 def campaign_list() -> list[Campaign]:
@@ -22,8 +26,52 @@ def campaign_list() -> list[Campaign]:
     return sorted(campaigns, key=lambda c: order.get(c.phase(now), 2))
 
 
+def public_campaigns() -> dict[str, Campaign]:
+    """Every public campaign by slug, kept in this process while the campaigns'
+    version holds (bumped by every save of a campaign, tier or prize:
+    `campaigns.services.versions`), so a campaign page reads no campaign row. A
+    handful of campaigns at most: they are made by staff."""
+
+    def load() -> dict[str, Campaign]:
+        return {c.slug: c for c in Campaign.objects.public()}
+
+    return local_value("campaigns:public", version_get(CAMPAIGNS_VERSION), load)
+
+
+def campaign_public(*, slug: str) -> Campaign | None:
+    """A public campaign from the kept copy: a copy of the instance, so that what a
+    request sets on it stays in that request."""
+    campaign = public_campaigns().get(slug)
+    return copy.copy(campaign) if campaign is not None else None
+
+
 def campaign_by_slug(*, slug: str) -> Campaign | None:
-    return Campaign.objects.public().filter(slug=slug).prefetch_related("tiers__prizes").first()
+    """A public campaign with its tiers and prizes (`campaign.tiers.all()`), all from
+    copies kept under the same version: no query while it holds."""
+    campaign = campaign_public(slug=slug)
+    if campaign is None:
+        return None
+
+    def load() -> QuerySet:
+        tiers = RewardTier.objects.filter(campaign_id=campaign.pk).prefetch_related("prizes")
+        list(tiers)  # evaluated once: each request reads its results
+        return tiers
+
+    key = f"campaigns:tiers:{campaign.pk}"
+    tiers = local_value(key, version_get(CAMPAIGNS_VERSION), load)
+    campaign._prefetched_objects_cache = {"tiers": tiers}
+    return campaign
+
+
+def featured_possible() -> bool:
+    """Whether any public campaign has a featured prize (else nothing can be featured
+    and the featured posts need not be looked up): kept under the campaigns' version."""
+
+    def load() -> bool:
+        prizes = Prize.objects.filter(kind__in=FEATURED_PRIZES)
+        return prizes.exclude(tier__campaign__status=Campaign.Status.DRAFT).exists()
+
+    return local_value("campaigns:featured-possible", version_get(CAMPAIGNS_VERSION), load)
 
 
 def campaign_figures(*, campaign: Campaign) -> dict:
@@ -53,14 +101,23 @@ def new_voices(*, campaign: Campaign) -> QuerySet:
 
 
 def new_voices_page(*, campaign: Campaign, cursor: str | None, size: int) -> Page:
-    """One page of New Voices, newest first. Cut from the entries' partial index (an
-    entry's posting time is its post's creation time), then the page's posts by id:
-    ordering the posts themselves made the database fetch and sort every new voice —
-    15,665 in the 1m benchmark — on each view."""
-    card = ("post__author", "post__repost_of", "post__repost_of__author")
-    entries = new_voice_entries(campaign=campaign).select_related(*card).fetch_mode(fetch_mode())
-    page = keyset_page(entries, cursor, size, time_field="posted_at")
-    return Page(items=[entry.post for entry in page.items], next_cursor=page.next_cursor)
+    """One page of New Voices, newest first, as card rows (`square.selectors.card_rows`)
+    in one query: the page's post ids are cut from the entries' partial index (an
+    entry's posting time is its post's creation time, so the cursor is the post's
+    keyset), then their rows read by id. Ordering the posts themselves made the
+    database fetch and sort every new voice — 15,665 in the 1m benchmark — on each
+    view."""
+    entries = new_voice_entries(campaign=campaign).order_by("-posted_at", "-post_id")
+    if cursor:
+        moment, pk = cursor_decode(cursor)
+        entries = entries.filter(posted_at__lte=moment).filter(
+            Q(posted_at__lt=moment) | Q(posted_at=moment, post_id__lt=pk)
+        )
+    ids = entries.values("post_id")[: size + 1]
+    rows = list(card_rows(Post.objects.filter(pk__in=ids).newest_first()))
+    items = rows[:size]
+    next_cursor = cursor_encode(items[-1].created_at, items[-1].pk) if len(rows) > size else None
+    return Page(items=items, next_cursor=next_cursor)
 
 
 @dataclass
@@ -93,6 +150,25 @@ def my_standing(*, campaign: Campaign, user: User) -> MyStanding:
         total_ranked=board.total,
         board_stale=not board.is_fresh(),
     )
+
+
+CARD_ENTRY = (
+    *("post_id", "campaign_id", "author_id", "valid", "under_review", "reasons"),
+    *("counted_chars", "posted_at"),  # what the reasons' texts read (`rules.Reason`)
+)
+
+
+def card_entries(*, post_ids) -> list[tuple]:
+    """The entries of these posts in public campaigns, each with its campaign, for the
+    badges on post cards: one indexed lookup of the few columns a badge reads (on
+    `post_id`), as rows with the entry's attribute names; the campaigns come from the
+    kept copy (`public_campaigns`): no join and no model instance."""
+    rows = list(
+        Entry.objects.filter(post_id__in=list(post_ids)).values_list(*CARD_ENTRY, named=True)
+    )
+    campaigns = {c.pk: c for c in public_campaigns().values()} if rows else {}
+    # A draft campaign's entries are not shown.
+    return [(row, campaigns[row.campaign_id]) for row in rows if row.campaign_id in campaigns]
 
 
 def entries_for_posts(*, post_ids) -> list[Entry]:

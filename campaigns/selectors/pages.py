@@ -6,7 +6,10 @@ from datetime import timedelta
 from django.utils import timezone
 
 from campaigns.models import Campaign
-from campaigns.selectors.campaigns import new_voice_entries
+from campaigns.selectors.campaigns import (  # noqa: F401  (campaign_public: the pages' name)
+    campaign_public,
+    new_voice_entries,
+)
 from square.models import Post, User
 from square.project.caching import cached_value
 
@@ -14,11 +17,6 @@ CURRENT_CACHE_SECONDS = 60
 # The home page keeps showing a campaign's New Voices this long after its end.
 NEW_VOICES_AFTER_END = timedelta(days=30)
 CURRENT_KEY = "campaigns:current"
-
-
-def campaign_public(*, slug: str) -> Campaign | None:
-    """A public campaign without its tiers (pages that do not show the prizes)."""
-    return Campaign.objects.public().filter(slug=slug).first()
 
 
 def current_campaigns() -> list[Campaign]:

@@ -13,10 +13,11 @@ and the value computed directly, so the page still renders.
 
 import logging
 import time
+import uuid
 from collections.abc import Callable
 from typing import Any
 
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.db import transaction
 
 logger = logging.getLogger(__name__)
@@ -82,4 +83,67 @@ def cached_value(key: str, compute: Callable[[], Any], *, fresh: int) -> Any:
     value = compute()
     if cache_set_many({key: (time.time(), value)}, fresh * KEEP_FACTOR):
         _unlock(key)
+    return value
+
+
+# --- values kept in this process while a shared version holds -----------------------
+
+_local: dict[str, tuple[str, Any]] = {}
+
+
+def version_get(key: str) -> str:
+    """The current token of a version kept in the shared cache (set anew when missing,
+    so a cleared cache ends every copy kept under the old one). A fresh token each time
+    when the cache fails: nothing is then served from a local copy."""
+    try:
+        token = cache.get(key)
+        if token is None:
+            token = uuid.uuid4().hex
+            if not cache.add(key, token, None):  # another request set one meanwhile
+                token = cache.get(key) or token
+        return token
+    except Exception:
+        logger.warning("cache read of %s failed; local copies are not used", key)
+        return uuid.uuid4().hex
+
+
+def version_bump(key: str) -> None:
+    """End every copy kept under the version `key` on every app server: now, and again
+    once the write's transaction commits (a reader in between may have loaded the old
+    rows under the new token)."""
+
+    def bump() -> None:
+        try:
+            cache.set(key, uuid.uuid4().hex, None)
+        except Exception:
+            logger.warning("cache write of %s failed", key)
+
+    bump()
+    transaction.on_commit(bump)
+
+
+def local_value(key: str, version: str, load: Callable[[], Any]) -> Any:
+    """`load()`'s value, kept in this process while `version` (from `version_get`) is
+    the same: no query and no cache read on the way. Callers must not change it."""
+    kept = _local.get(key)
+    if kept is not None and kept[0] == version:
+        return kept[1]
+    value = load()
+    _local[key] = (version, value)
+    return value
+
+
+_ABSENT = object()
+
+
+def kept_briefly(key: str, compute: Callable[[], Any], *, seconds: int) -> Any:
+    """`compute()`'s value kept in this process for `seconds` (in the per-process
+    `template_fragments` cache): for shared values that are already a minute old by
+    design (the trending lists) or never change under their key (a Hot ranking), so a
+    page does not fetch them from Redis on every request."""
+    store = caches["template_fragments"]
+    value = store.get(key, _ABSENT)
+    if value is _ABSENT:
+        value = compute()
+        store.set(key, value, seconds)
     return value

@@ -1,6 +1,7 @@
 """Reads: every query a page makes, each returning a ready QuerySet (or a small value),
 so views never build queries and a page costs a bounded number of them."""
 
+from square.selectors.cards import card_rows, card_rows_by_id, posts_for_cards
 from square.selectors.comments import comment_location, comment_thread, post_comments
 from square.selectors.feeds import (
     cards_prefetch,
@@ -27,6 +28,8 @@ from square.selectors.topics import (
 )
 
 __all__ = [
+    "card_rows",
+    "card_rows_by_id",
     "cards_prefetch",
     "comment_location",
     "comment_thread",
@@ -44,6 +47,7 @@ __all__ = [
     "post_comments",
     "post_reposts",
     "post_visible_to",
+    "posts_for_cards",
     "posts_for_display",
     "search_hashtags",
     "search_posts",

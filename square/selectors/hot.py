@@ -3,10 +3,10 @@
 Ranking the week's posts (`feeds.feed_hot`) reads every post of the window — about
 220,000 at a million posts, 150–250 ms — and the tab is the home page. So the ids and
 scores of its first HOT_CACHED posts are kept in the cache, stored under the moment they
-were taken: a page is the next slice of that list (one query for its posts), and the
-cursor, which names the moment, finds the same list on later pages, so a scroll never
-shifts. When the current ranking is a minute old, one request (a cache `add` is the
-lock) takes a new one while the others serve the old.
+were taken: a page is the next slice of that list (one query for its posts' card rows,
+`square.selectors.cards`), and the cursor, which names the moment, finds the same list
+on later pages, so a scroll never shifts. When the current ranking is a minute old,
+one request (a cache `add` is the lock) takes a new one while the others serve the old.
 
 A cursor never runs the ranking's SQL: anyone can write one, and cutting a page by SQL
 for it cost 150–250 ms at a million posts. A cursor whose ranking has left the cache
@@ -18,12 +18,13 @@ from array import array
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from django.core.cache import caches
 from django.utils import timezone
 
-from square.models import Post
 from square.pagination import Page, score_cursor_decode
 from square.project.caching import cache_add, cache_get, cache_set_many
-from square.selectors.feeds import feed_hot, posts_for_display
+from square.selectors.cards import card_rows_by_id
+from square.selectors.feeds import feed_hot
 
 HOT_CACHED = 20_000  # 1,000 pages of 20; stored as two flat arrays (~320 KB)
 FRESH_SECONDS = 60
@@ -72,25 +73,30 @@ def hot_ranking_keep(ranking: HotRanking) -> HotRanking:
     return ranking
 
 
+def _ranking(micros: int) -> HotRanking | None:
+    """The ranking taken at `micros`: it never changes, so each process keeps the ones
+    in use (20,000 ids and scores: reading them from Redis on every page cost more
+    than the page's queries)."""
+    local = caches["template_fragments"]
+    ranking = local.get(_key(micros))
+    if ranking is None:
+        ranking = cache_get(_key(micros))
+        if ranking is not None:  # forged cursors' moments are not kept
+            local.set(_key(micros), ranking, KEEP_SECONDS)
+    return ranking
+
+
 def hot_ranking_current() -> HotRanking:
     """The ranking a first page shows: the cached one, taken anew by one request once
     it is a minute old (or when there is none)."""
     micros = cache_get(CURRENT_KEY)
-    ranking = cache_get(_key(micros)) if micros is not None else None
+    ranking = _ranking(micros) if micros is not None else None
     if ranking is None:
         return hot_ranking_take()
     age = timezone.now().timestamp() - ranking.micros / 1_000_000
     if age >= FRESH_SECONDS and cache_add(LOCK_KEY, True, FRESH_SECONDS):
         return hot_ranking_take()
     return ranking
-
-
-def _posts(ids: list[int]) -> list[Post]:
-    """These posts in this order, with what a card shows; posts removed since the
-    ranking was taken are left out."""
-    qs = posts_for_display(Post.objects.published().filter(pk__in=ids))
-    found = {post.pk: post for post in qs}
-    return [found[pk] for pk in ids if pk in found]
 
 
 def _position_after(ranking: HotRanking, pk: int) -> int | None:
@@ -106,10 +112,10 @@ def hot_page(*, cursor: str | None, size: int) -> Page:
     ranking = start = None
     if cursor:
         _moment, _score, pk = score_cursor_decode(cursor)
-        ranking = cache_get(_key(int(cursor.split("_")[0])))
+        ranking = _ranking(int(cursor.split("_")[0]))
         start = _position_after(ranking, pk) if ranking else None
     if ranking is None or start is None:
         ranking, start = hot_ranking_current(), 0
     ids = ranking.ids[start : start + size + 1].tolist()
     next_cursor = ranking.cursor_at(start + size - 1) if len(ids) > size else None
-    return Page(items=_posts(ids[:size]), next_cursor=next_cursor)
+    return Page(items=card_rows_by_id(ids[:size]), next_cursor=next_cursor)

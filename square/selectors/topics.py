@@ -1,16 +1,20 @@
 """Topic pages, search and trending tags."""
 
+import hashlib
 from datetime import timedelta
 
+from django.core.cache import caches
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from square import text
 from square.models import Hashtag, Post, PostHashtag
-from square.project.caching import cached_value
+from square.project.caching import cache_get, cached_value
+from square.project.page_cache import VERSION_KEY as PAGES_VERSION
 from square.selectors.feeds import posts_for_display
 
 TRENDING_CACHE_SECONDS = 60
+HASHTAG_LOCAL_SECONDS = 60
 
 
 def topic_posts(*, hashtag: Hashtag) -> QuerySet:
@@ -37,7 +41,19 @@ def topic_stats(*, hashtag: Hashtag) -> dict:
 
 
 def hashtag_by_key(*, key: str) -> Hashtag | None:
-    return Hashtag.objects.filter(key=key).first()
+    """The tag of a topic page, kept in this process while the site's page version
+    holds (every announced write moves it on, a post with the tag included: its
+    counter is shown), so a signed-in topic page reads no hashtag row. Unknown keys
+    are not kept: anyone can type one."""
+    digest = hashlib.blake2b(key.encode(), digest_size=16).hexdigest()
+    local_key = f"square:hashtag:{cache_get(PAGES_VERSION, 0)}:{digest}"
+    store = caches["template_fragments"]
+    hashtag = store.get(local_key)
+    if hashtag is None:
+        hashtag = Hashtag.objects.filter(key=key).first()
+        if hashtag is not None:
+            store.set(local_key, hashtag, HASHTAG_LOCAL_SECONDS)
+    return hashtag
 
 
 def search_posts(*, query: str) -> QuerySet:

@@ -23,10 +23,12 @@ def next_url(request, cursor: str) -> str:
 
 
 def render_feed(request, template: str, qs, context: dict, pager=keyset_page):
-    """Render one page of the QuerySet `qs`, cut by `pager` (keyset by default)."""
+    """Render one page of the QuerySet `qs` of posts, cut by `pager` (keyset by
+    default), read as plain rows (`selectors.card_rows`): a warm page builds no model."""
+    rows = selectors.card_rows(qs)
 
     def page_of(cursor, size):
-        return pager(qs, cursor, size)
+        return pager(rows, cursor, size)
 
     return render_page(request, template, page_of, context)
 
@@ -38,9 +40,10 @@ def render_page(request, template: str, page_of, context: dict):
     a 400.)
 
     The partial is what the "load more" button fetches; without JavaScript the same
-    link simply opens the next page. Which posts the viewer liked is one more query,
-    the badges apps put on the cards (campaign entries) one more; the cards themselves
-    mostly come rendered from `square.cards`.
+    link simply opens the next page. The page's items are posts or plain rows
+    (`selectors.card_rows`). Which posts the viewer liked is one more query, the badges
+    apps put on the cards (campaign entries) one more; the cards themselves mostly come
+    rendered from `square.cards`.
     """
     page = page_of(request.GET.get("cursor"), settings.SQUARE_FEED_PAGE_SIZE)
     cards = cards_render(
