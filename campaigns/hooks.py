@@ -8,23 +8,30 @@ from campaigns.demo import integrity as demo_integrity
 from campaigns.models import Campaign
 from campaigns.services import entries_refresh_for_user, entry_refresh
 from campaigns.services.moderation import moderation_applied
-from campaigns.tasks import leaderboard_refresh_soon
+from campaigns.services.scores import (
+    score_rows_author,
+    score_rows_interaction,
+    score_rows_person,
+)
 from square.project import hooks as square_hooks
 
 
 def _post_changed(*, post) -> None:
-    # A plain repost has no entry, but counts for the post it reposts.
-    if entry_refresh(post=post) or post.repost_of_id:
-        leaderboard_refresh_soon()
+    """The post's entries were re-judged: its author's live rows follow. A repost (or
+    a quote) also counts for the post it reposts: that one pair."""
+    for entry in entry_refresh(post=post):
+        score_rows_author(campaign=entry.campaign, author_id=entry.author_id)
+    if post.repost_of_id:
+        score_rows_interaction(post_id=post.repost_of_id, user_id=post.author_id)
 
 
 def _user_changed(*, user) -> None:
     entries_refresh_for_user(user=user)
-    leaderboard_refresh_soon()  # their entries, and what their likes gave others
+    score_rows_person(user_id=user.pk)  # their entries, and what their acts gave others
 
 
-def _interaction_changed(*, post_id) -> None:
-    leaderboard_refresh_soon()
+def _interaction_changed(*, post_id, user_id=None) -> None:
+    score_rows_interaction(post_id=post_id, user_id=user_id)
 
 
 def _revision_moments(*, post) -> list:

@@ -1,30 +1,20 @@
-"""Background work of campaigns: keeping live leaderboards fresh (`django.tasks`).
+"""Background work of campaigns (`django.tasks`): rebuilding live leaderboards.
 
-Entries are judged inside each post write (they must be right when the request ends);
-the leaderboard is derived from them and from likes, comments and reposts, and the
-pages read it from the cache (`campaigns.selectors.ranking.ranking`, a minute at most).
-After a change commits, `leaderboard_refresh_soon` asks for one recomputation per
-SQUARE_LEADERBOARD_REFRESH_SECONDS across every app server (a cache `add` is the lock):
-on the database backend the task runs at the end of that window, so it sees every
-change made in it; on the immediate backend it runs at once, in the requesting process.
+The live Score rows are kept in each write's own transaction
+(`campaigns.services.scores`); what cannot be done that way is a change of a
+campaign's scoring rules (weights, caps, the interactors' minimum age), which moves
+every row at once, and a campaign whose rows were never built. Both ask
+`leaderboard_rebuild`: on the immediate backend it runs right after the commit, in the
+requesting process; with TASKS_BACKEND=database, in `make worker`.
 """
 
-import logging
-from datetime import timedelta
-
-from django.conf import settings
-from django.core.cache import cache
 from django.db import transaction
 from django.tasks import task
 from django.utils import timezone
 
 from campaigns.models import Campaign
-from campaigns.selectors.ranking import ranking_refresh
+from campaigns.services.scores import score_rows_rebuild
 from square.project.page_cache import pages_changed
-
-logger = logging.getLogger(__name__)
-
-REFRESH_LOCK_KEY = "campaigns:leaderboard:refresh-requested"
 
 
 def live_campaigns():
@@ -33,31 +23,24 @@ def live_campaigns():
 
 
 @task
-def leaderboard_refresh(campaign_ids: list[int] | None = None) -> dict[str, int]:
-    """Recompute the ranking of every live campaign (or of these) and cache it where the
-    pages read it. Returns {campaign id: people ranked}."""
-    campaigns = live_campaigns().order_by("pk")
+def leaderboard_rebuild(campaign_ids: list[int] | None = None) -> dict[str, int]:
+    """Rebuild the Score rows of every open campaign (or of these) from scratch.
+    Returns {campaign id: people ranked}."""
+    campaigns = Campaign.objects.accepting_entries().order_by("pk")
     if campaign_ids is not None:
         campaigns = campaigns.filter(pk__in=campaign_ids)
-    refreshed = {str(c.pk): ranking_refresh(c).total for c in campaigns}
-    if refreshed:
+    rebuilt = {str(c.pk): score_rows_rebuild(campaign=c) for c in campaigns}
+    if rebuilt:
         pages_changed()  # the boards visitors see have moved
-    return refreshed
+    return rebuilt
 
 
-def _request_refresh() -> None:
-    delay = settings.SQUARE_LEADERBOARD_REFRESH_SECONDS
-    if not cache.add(REFRESH_LOCK_KEY, True, timeout=delay):
-        return  # one is already on its way for this window
-    refresh = leaderboard_refresh
-    if refresh.get_backend().supports_defer and delay > 0:
-        refresh = refresh.using(run_after=timezone.now() + timedelta(seconds=delay))
-    refresh.enqueue()
+def _enqueue_rebuild(campaign_id: int) -> None:
+    leaderboard_rebuild.enqueue(campaign_ids=[campaign_id])
 
 
-def leaderboard_refresh_soon() -> None:
-    """Ask, once the current transaction commits, for the live leaderboards to be
-    recomputed (at most once per SQUARE_LEADERBOARD_REFRESH_SECONDS). A failure here
-    (the cache or the queue unreachable) is logged; the write has committed and the
-    ranking still refreshes itself within a minute."""
-    transaction.on_commit(_request_refresh, robust=True)
+def leaderboard_rebuild_soon(*, campaign_id: int) -> None:
+    """Ask, once the current transaction commits, for this campaign's rows to be rebuilt
+    (its scoring rules changed). A failure to enqueue is logged; the command
+    `campaign_leaderboard_rebuild` does the same by hand."""
+    transaction.on_commit(lambda: _enqueue_rebuild(campaign_id), robust=True)

@@ -29,10 +29,17 @@ from campaigns.selectors.dashboard import campaign_dashboard
 from campaigns.services import entries_recheck
 from campaigns.services.audit import audit_record
 from campaigns.services.verify import VerifyError, campaign_verify
+from campaigns.tasks import leaderboard_rebuild_soon
 from campaigns.templatetags.campaign_pages import duration_words
 from square.project.beijing_time import SECONDS, beijing_text
 from square.project.page_cache import pages_changed
 from square.templatetags.square import when
+
+# What the live leaderboard rows are computed with (`campaigns.services.scores`).
+SCORING_FIELDS = (
+    "posts_cap", "w_posts", "w_like", "w_comment", "w_repost", "interactor_cap",
+    "min_interactor_age_hours",
+)  # fmt: skip
 
 
 class RewardTierInline(admin.TabularInline):
@@ -162,7 +169,8 @@ class CampaignAdmin(CampaignOperationsMixin, admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         """A rule change before the start re-judges the entries already made (posts
-        with the tag from before the window), as the post hook would."""
+        with the tag from before the window), as the post hook would; it and a change
+        of the scoring rules rebuild the live leaderboard rows after the commit."""
         with transaction.atomic():
             self._audit_beacon_attempt(request, obj, form)
             super().save_model(request, obj, form, change)
@@ -170,6 +178,10 @@ class CampaignAdmin(CampaignOperationsMixin, admin.ModelAdmin):
             rules_changed = any(name in form.changed_data for name in RULE_FIELDS)
             if change and rules_changed and obj.status == Campaign.Status.SCHEDULED:
                 entries_recheck(campaigns=[obj])
+            # Entries rechecked in bulk, or new weights, caps or age: every live row moves.
+            scoring_changed = any(name in form.changed_data for name in SCORING_FIELDS)
+            if change and (rules_changed or scoring_changed) and obj.status == obj.Status.SCHEDULED:
+                leaderboard_rebuild_soon(campaign_id=obj.pk)
 
     def _audit_beacon_attempt(self, request, obj, form) -> None:
         """A posted chain or delay for a started campaign is ignored (read-only fields)
@@ -246,6 +258,8 @@ class CampaignAdmin(CampaignOperationsMixin, admin.ModelAdmin):
         frozen = [c for c in chosen if c.status != Campaign.Status.SCHEDULED]
         if open_:
             n = entries_recheck(campaigns=open_, actor=request.user)
+            for campaign in open_:  # rechecked in bulk: no hook moved the live rows
+                leaderboard_rebuild_soon(campaign_id=campaign.pk)
             message = ngettext(
                 "%(n)d entry rechecked in %(campaigns)s.",
                 "%(n)d entries rechecked in %(campaigns)s.",

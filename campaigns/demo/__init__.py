@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 from campaigns.demo import first_post, people, year_end
 from campaigns.demo.first_post import FirstPost, Voice
 from campaigns.models import Campaign, Entry
+from campaigns.services.scores import score_rows_rebuild
 from square.demo.content import USERS
 from square.models import User
 
@@ -36,6 +37,8 @@ def seed(*, members: list[User], rng: random.Random, now: datetime) -> dict:
     if now > announced.ends_at_inclusive + timedelta(days=1):  # never plan the future
         _add(tally, _first_post(announced, members, langs, rng, staff, now))
     _add(tally, _year_end(members, langs, rng, now))
+    for campaign in Campaign.objects.accepting_entries():  # acts were moved in time
+        score_rows_rebuild(campaign=campaign)
     slugs = [first_post.SLUG, year_end.SLUG]
     entries = Entry.objects.filter(campaign__slug__in=slugs)
     # Keys read as words in the command's report ("270 campaign entries").

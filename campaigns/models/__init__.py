@@ -12,6 +12,7 @@ from campaigns.models.results import (
     Snapshot,
     TierDraw,
 )
+from campaigns.models.score import Score, ScorePair
 
 __all__ = [
     "AuditEvent",
@@ -22,6 +23,8 @@ __all__ = [
     "Prize",
     "PublishedFile",
     "RewardTier",
+    "Score",
+    "ScorePair",
     "ShippingAddress",
     "Snapshot",
     "TierDraw",

@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.tasks.signals import task_enqueued
 
 from campaigns.models import Campaign
-from campaigns.tasks import leaderboard_refresh
+from campaigns.tasks import leaderboard_rebuild
 from campaigns.tests.factories import CampaignFactory, texts_restart
 from square.tests.conftest import *  # noqa: F403
 from square.tests.conftest import _clear_cache  # noqa: F401  (autouse: not in `*`)
@@ -62,11 +62,11 @@ def clock(monkeypatch):
 
 @pytest.fixture
 def refreshes():
-    """The leaderboard refreshes enqueued during the test."""
+    """The leaderboard rebuilds enqueued during the test."""
     seen = []
 
     def record(sender, task_result, **kwargs):
-        if task_result.task.func is leaderboard_refresh.func:
+        if task_result.task.func is leaderboard_rebuild.func:
             seen.append(task_result)
 
     task_enqueued.connect(record)

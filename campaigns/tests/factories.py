@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from campaigns.demo.beacons import delay_to, recorded
 from campaigns.models import Campaign, Prize, RewardTier
+from campaigns.services.scores import score_rows_interaction
 from square.models import Comment, Like, Post, User
 from square.services.comments import comment_create
 from square.services.interactions import like_create
@@ -198,15 +199,23 @@ def _after(post: Post, at: datetime | None) -> datetime:
     return at if at is not None else post.created_at + timedelta(hours=1)
 
 
+def _backdated(post_id: int, user: User) -> None:
+    """An act was moved in time after its hook ran (history written in the past): the
+    live leaderboard rows it touches are recomputed as the hook would have."""
+    score_rows_interaction(post_id=post_id, user_id=user.pk)
+
+
 def like_at(user: User, post: Post, at: datetime | None = None) -> Like:
     like_create(user=user, post=post)
     Like.objects.filter(user=user, post=post).update(created_at=_after(post, at))
+    _backdated(post.pk, user)
     return Like.objects.get(user=user, post=post)
 
 
 def comment_at(user: User, post: Post, at: datetime | None = None, body: str = "好帖") -> Comment:
     comment = comment_create(author=user, post=post, body=body)
     Comment.objects.filter(pk=comment.pk).update(created_at=_after(post, at))
+    _backdated(comment.post_id, user)
     comment.refresh_from_db()
     return comment
 
@@ -216,6 +225,7 @@ def repost_at(user: User, post: Post, at: datetime | None = None, quote: str = "
     quote makes is judged when it is written, so date tagged quotes with a live campaign."""
     repost, _created = repost_create(author=user, post=post, quote=quote)
     Post.objects.filter(pk=repost.pk).update(created_at=_after(post, at))
+    _backdated(repost.repost_of_id, user)
     repost.refresh_from_db()
     return repost
 

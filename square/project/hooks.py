@@ -6,7 +6,8 @@ An app (campaigns) registers callbacks in its AppConfig.ready():
   committed together with the change or not at all;
 - `user_changed`: called when an account's standing changes (deactivated, staff flag);
 - `interaction_changed`: called inside the transaction when a like, comment or repost of
-  a post is added or taken back (campaigns refresh their leaderboards after commit);
+  a post is added or taken back, with who did it (campaigns update the live
+  leaderboard rows of the post's author in the same transaction);
 - `moderated`: called after a moderation decision (confirm, clear, hide, ban, unban)
   inside its transaction, with who decided and why — campaigns record it in their
   audit log and revoke awards the decision takes away;
@@ -23,14 +24,16 @@ An app (campaigns) registers callbacks in its AppConfig.ready():
   demo writes that go through the live checks.
 Callbacks are plain function calls: tests need no mocks, and nothing happens later.
 Every announced write also ends the kept visitor pages (`page_cache.pages_changed`), and
-every post write updates the post's search row first (`search_index_update`), in the
-same transaction, so search never finds what the feeds no longer show.
+every post write updates the post's search row and its cashtag links first
+(`search_index_update`, `cashtags_sync`), in the same transaction, so search and the
+token pages never show what the feeds no longer do.
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from square.project.page_cache import pages_changed
+from square.services.cashtags import cashtags_sync
 from square.services.search import search_index_update
 
 
@@ -59,6 +62,7 @@ demo_finishers: list[Callable] = []
 def post_changed(*, post) -> None:
     pages_changed()
     search_index_update(post=post)
+    cashtags_sync(post=post)
     for callback in post_changed_callbacks:
         callback(post=post)
 
@@ -69,10 +73,10 @@ def user_changed(*, user) -> None:
         callback(user=user)
 
 
-def interaction_changed(*, post_id: int) -> None:
+def interaction_changed(*, post_id: int, user_id: int | None = None) -> None:
     pages_changed()
     for callback in interaction_changed_callbacks:
-        callback(post_id=post_id)
+        callback(post_id=post_id, user_id=user_id)
 
 
 def moderated(*, action: str, actor, reason: str, post=None, user=None) -> None:

@@ -81,7 +81,7 @@ def comment_create(
     )
     Post.objects.filter(pk=post.pk).update(comment_count=F("comment_count") + 1)
     _comment_notify(comment, post, reply_to)
-    hooks.interaction_changed(post_id=post.pk)
+    hooks.interaction_changed(post_id=post.pk, user_id=author.pk)
     return comment
 
 
@@ -94,7 +94,7 @@ def _comment_status(comment: Comment, source: str, target: str) -> Comment:
     comment.save(update_fields=["status"])
     delta = 1 if target == Comment.Status.PUBLISHED else -1
     Post.objects.filter(pk=comment.post_id).update(comment_count=F("comment_count") + delta)
-    hooks.interaction_changed(post_id=comment.post_id)
+    hooks.interaction_changed(post_id=comment.post_id, user_id=comment.author_id)
     return comment
 
 

@@ -39,7 +39,7 @@ def like_create(*, user: User, post: Post) -> bool:
     if created:
         Post.objects.filter(pk=post.pk).update(like_count=F("like_count") + 1)
         notification_create(recipient=post.author, kind="like", actor=user, post=post)
-        hooks.interaction_changed(post_id=post.pk)
+        hooks.interaction_changed(post_id=post.pk, user_id=user.pk)
     return created
 
 
@@ -50,7 +50,7 @@ def like_delete(*, user: User, post: Post) -> bool:
     if deleted:
         Post.objects.filter(pk=post.pk).update(like_count=F("like_count") - 1)
         notification_withdraw(kind="like", actor=user, recipient_id=post.author_id, post=post)
-        hooks.interaction_changed(post_id=post.pk)
+        hooks.interaction_changed(post_id=post.pk, user_id=user.pk)
     return bool(deleted)
 
 

@@ -416,7 +416,8 @@ def test_ranking_compute_is_one_query(campaign, django_assert_num_queries, size)
     assert len(rows) == size
 
 
-def test_ranking_is_cached_and_ranking_compute_is_not(campaign):
+def test_the_board_is_kept_for_the_interval_and_ranking_compute_is_not(campaign, settings):
+    settings.SQUARE_LEADERBOARD_REFRESH_SECONDS = 10
     alice, friend = member(), member()
     (a1,) = posts_of(alice, 1)
     assert [s.score for s in leaderboard_serve(campaign=campaign).top] == [5]
