@@ -156,8 +156,9 @@ def _strip_links_tags_mentions(text: str, tags: Iterable[str]) -> str:
     norm, found = square_text.spans(text)
     pieces, pos = [], 0
     for kind, start, end, value in found:
-        if kind is Kind.MENTION:
-            continue  # mentions are found below by the counting rule's own pattern
+        if kind is Kind.MENTION or kind is Kind.CASHTAG:
+            continue  # mentions: found below by the counting rule's own pattern; a
+            # cashtag ($BTC) counts as the word it is
         pieces.append(norm[pos:start])
         glued = _glued_tag_length(value, tags) if kind is Kind.TAG else None
         if glued is not None:

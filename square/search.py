@@ -67,9 +67,12 @@ def run_terms(run: str) -> set[str]:
     return set(run) | {run[i : i + 2] for i in range(len(run) - 1)}
 
 
+_OWN_RUNS = frozenset({Kind.TAG, Kind.MENTION})
+
+
 def _segments(body: str) -> list[list[str]]:
     """The runs of the text around links and tags, then each tag's and mention's own."""
-    names = (t.value for t in square_text.tokens(body) if t.kind in (Kind.TAG, Kind.MENTION))
+    names = (t.value for t in square_text.tokens(body) if t.kind in _OWN_RUNS)
     segments = [_runs(similarity.units(body))]
     segments += [_runs(similarity.units(name)) for name in dict.fromkeys(names) if name]
     return [s for s in segments if s]
@@ -105,7 +108,7 @@ def query_terms(runs: list[str]) -> set[str]:
 
 @dataclass(frozen=True)
 class Query:
-    """A search as typed: `kind` "posts", "tag" (#…) or "people" (@…)."""
+    """A search as typed: `kind` "posts", "tag" (#…), "people" (@…) or "cashtag" ($…)."""
 
     kind: str
     text: str  # stripped; for tags and people without the sign
@@ -125,6 +128,8 @@ def parse(query: str) -> Query:
         return Query("tag", q[1:].strip("#＃"), frozenset(), ())
     if q[:1] in ("@", "＠") and " " not in q:
         return Query("people", q[1:], frozenset(), ())
+    if q[:1] in ("$", "＄") and " " not in q and square_text.is_valid_cashtag(q[1:]):
+        return Query("cashtag", q[1:].upper(), frozenset(), ())
     terms: set[str] = set()
     phrases: list[str] = []
     for word in q.split(" "):

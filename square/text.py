@@ -23,6 +23,13 @@ SCHEME_AFTER_RE = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://")
 # A mention: `@` not inside an ASCII word or an e-mail address, then a username.
 # Usernames are ASCII, so `感谢@alice的分享` mentions alice: Chinese is written unspaced.
 MENTION_RE = re.compile(r"(?<![A-Za-z0-9_.@+-])@([A-Za-z0-9_.+-]{1,150})")
+# A cashtag ($BTC): `$` not right after an ASCII letter or digit, `$`, `_` or `/` (so
+# `买入$SOL了` has one: Chinese text may touch it), 1–10 ASCII letters, optionally `.` or
+# `_` and 1–2 letters (`$BRK.B`), and no ASCII letter or digit right after (`$100`,
+# `$1k`, `US$5` are prices; a longer run is no cashtag). A trailing `.` or `_` is text.
+CASHTAG_RE = re.compile(
+    r"(?<![A-Za-z0-9$_/])\$([A-Za-z]{1,10}(?:[._][A-Za-z]{1,2})?)(?![A-Za-z0-9])"
+)
 # Characters trimmed from the end of a link target: closing punctuation that people
 # type right after a URL. They stay in the text, just outside the link.
 URL_TRAILING = ".,;:!?'\")]}>。，、；：！？」』）】》"
@@ -33,6 +40,7 @@ class Kind(StrEnum):
     URL = "url"
     TAG = "tag"
     MENTION = "mention"
+    CASHTAG = "cashtag"
 
 
 @dataclass(frozen=True, slots=True)
@@ -207,6 +215,10 @@ def _matches(norm: str):
 
     for start, end, key, word in _tags(norm, in_url):
         found.append((start, end, Kind.TAG, key, word))
+    for m in CASHTAG_RE.finditer(norm):
+        if not in_url(m.start()):
+            symbol = m.group(1)
+            found.append((m.start(), m.end(), Kind.CASHTAG, symbol.upper(), symbol))
     for m in MENTION_RE.finditer(norm):
         name = m.group(1).rstrip(".")
         if in_url(m.start()) or not name:
@@ -250,6 +262,19 @@ def hashtag_displays(text: str) -> dict[str, str]:
         if kind is Kind.TAG:
             displays.setdefault(key, word)
     return displays
+
+
+def cashtags(text: str) -> list[str]:
+    """The cashtag keys of `text` (upper-case symbols: `$btc` is BTC), in order of first
+    appearance, no repeats."""
+    norm = nfkc(text)
+    keys = [value for _, _, kind, value, _ in _matches(norm) if kind is Kind.CASHTAG]
+    return list(dict.fromkeys(keys))
+
+
+def is_valid_cashtag(symbol: str) -> bool:
+    """True if `symbol` (without `$`) is a whole cashtag symbol."""
+    return CASHTAG_RE.fullmatch("$" + symbol) is not None
 
 
 def mentions(text: str) -> list[str]:

@@ -43,9 +43,10 @@ from square.demo.pictures import avatar_upload, picture
 from square.models import User
 from square.project import hooks
 from square.services.accounts import profile_update
+from square.services.cashtags import cashtags_rebuild
 from square.services.duplicates import duplicate_checks_deferred, duplicate_index_rebuild
-from square.services.search import search_index_rebuild
 from square.services.posts import post_create
+from square.services.search import search_index_rebuild
 
 SEED = 2026
 DEMO_PASSWORD = "square2026"
@@ -191,6 +192,7 @@ def seed_demo(*, users: int = 40, posts: int = 400, images: bool = True, now=Non
                 apps = hooks.demo_seed(members=members, rng=rng, now=now)
             duplicate_index_rebuild()
             search_index_rebuild()
+            cashtags_rebuild()
             apps.update(hooks.demo_finish(members=members, rng=rng, now=now))
     except BaseException:
         for name in stored:

@@ -136,7 +136,7 @@ ZH = {
     """),
     "btc": _pools("""
         # BTC 比特币 加密货币 行情分析
-        > 聊聊BTC。|大饼{when}的走势挺有意思。|又有人问我现在还能不能买比特币。
+        > 聊聊$BTC。|大饼{when}的走势挺有意思。|又有人问我现在还能不能买比特币。
         > 翻了一下自己的持仓记录。|周线收盘了，说几句。|{when}刷到一条比特币的新闻，说说看法。
         比特币总量2100万枚，这条规则从创世区块到现在都没变过。
         减半之后矿工收入在变，算力却还在创新高。
@@ -148,7 +148,7 @@ ZH = {
         关键位置在前高附近，站稳了再说，站不稳就耐心等。
         比起价格，我更关心链上活跃地址和手续费的变化。
         试了一下闪电网络的小额支付，几乎是秒到账。
-        给自己定的规矩是：BTC只买不卖，至少再拿四年。
+        给自己定的规矩是：$BTC只买不卖，至少再拿四年。
         全节点同步完的那一刻，才真正体会到“不要信任，去验证”。
         < 仅个人观点，不构成投资建议。|拿住的人都不容易。|你们怎么看？|继续定投，时间会给答案。
     """),
@@ -160,7 +160,7 @@ ZH = {
         大部分交易都跑到Layer2上了，主网手续费比前两年低了很多。
         以太坊的叙事正在从“世界计算机”变成“结算层”。
         账户抽象落地以后，新用户不一定要先搞懂Gas是什么。
-        ETH/BTC汇率一直是我判断以太坊强弱的参考。
+        $ETH/BTC汇率一直是我判断以太坊强弱的参考。
         开发者数量依然是所有公链里最多的，这是最难复制的护城河。
         升级一次次按计划完成，这种执行力本身就值得尊重。
         Blob上线之后，L2把数据写回主网的成本降了一大截。
@@ -233,8 +233,8 @@ ZH = {
         美联储的利率预期依然是风险资产最大的变量。
         日线级别的支撑还没破，短期看不出明确方向。
         恐慌贪婪指数回到中性区间，市场情绪降温了不少。
-        交易所的BTC余额持续下降，筹码在往冷钱包走。
-        {alt}{when}拉了{pct}%，但量能跟不上，先观望。
+        交易所的$BTC余额持续下降，筹码在往冷钱包走。
+        ${alt}{when}拉了{pct}%，但量能跟不上，先观望。
         期权隐含波动率降到了低位，往往意味着大行情在酝酿。
         合约持仓量创新高，价格却没怎么动，短线小心洗盘。
         美股和加密的相关性最近又高了，晚上要多看一眼纳指。
@@ -276,11 +276,11 @@ EN = {
     """),
     "btc": _pools("""
         # BTC Bitcoin Crypto
-        > Quick BTC note.|Bitcoin check-in.|Thoughts after the weekly close:
+        > Quick $BTC note.|Bitcoin check-in.|Thoughts after the weekly close:
         21 million cap, same as day one. That rule still does the heavy lifting.
         Exchange balances keep drifting lower as coins move to cold storage.
         Hashrate at new highs after the halving says miners are still betting long.
-        BTC pulled back about {pct}% {when}; my weekly buy goes in anyway.
+        $BTC pulled back about {pct}% {when}; my weekly buy goes in anyway.
         Synced my own node last month, and "don't trust, verify" finally clicked.
         < Not financial advice.|Stay humble, stack sats.
     """),
@@ -290,7 +290,7 @@ EN = {
         Most activity lives on rollups now, and mainnet fees show it.
         Staking keeps growing, so the liquid supply is quietly shrinking.
         Account abstraction might be what finally makes wallets friendly.
-        ETH/BTC is still the ratio I watch to judge sentiment.
+        $ETH/BTC is still the ratio I watch to judge sentiment.
         Restaking stacks yield, but it stacks risk on top too.
         < Long term bullish, short term confused.|Curious how you read it.
     """),
@@ -327,10 +327,10 @@ EN = {
     "mkt": _pools("""
         # 行情分析 BTC Crypto
         > Market check.|Weekend recap:|Volatile night, some notes:
-        BTC is chopping inside the range; I'm waiting for a clean break.
+        $BTC is chopping inside the range; I'm waiting for a clean break.
         Funding flipped negative, shorts look crowded.
         Stablecoin supply keeps growing, so the money hasn't left.
-        {alt} ran {pct}% {when} on thin volume. Not chasing it.
+        ${alt} ran {pct}% {when} on thin volume. Not chasing it.
         Open interest keeps climbing while price goes nowhere; expect a shakeout.
         < Patience.|Manage your risk.
     """),

@@ -1,5 +1,6 @@
 """Square's models, one module per concern."""
 
+from square.models.cashtag import Cashtag, PostCashtag
 from square.models.comment import Comment
 from square.models.hashtag import Hashtag, PostHashtag
 from square.models.integrity import (
@@ -19,6 +20,7 @@ from square.models.user import User
 
 __all__ = [
     "Appeal",
+    "Cashtag",
     "Comment",
     "DuplicateFlag",
     "Follow",
@@ -28,6 +30,7 @@ __all__ = [
     "Notification",
     "Post",
     "PostBand",
+    "PostCashtag",
     "PostHashtag",
     "PostImage",
     "PostRevision",

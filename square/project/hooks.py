@@ -24,14 +24,16 @@ An app (campaigns) registers callbacks in its AppConfig.ready():
   demo writes that go through the live checks.
 Callbacks are plain function calls: tests need no mocks, and nothing happens later.
 Every announced write also ends the kept visitor pages (`page_cache.pages_changed`), and
-every post write updates the post's search row first (`search_index_update`), in the
-same transaction, so search never finds what the feeds no longer show.
+every post write updates the post's search row and its cashtag links first
+(`search_index_update`, `cashtags_sync`), in the same transaction, so search and the
+token pages never show what the feeds no longer do.
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from square.project.page_cache import pages_changed
+from square.services.cashtags import cashtags_sync
 from square.services.search import search_index_update
 
 
@@ -60,6 +62,7 @@ demo_finishers: list[Callable] = []
 def post_changed(*, post) -> None:
     pages_changed()
     search_index_update(post=post)
+    cashtags_sync(post=post)
     for callback in post_changed_callbacks:
         callback(post=post)
 

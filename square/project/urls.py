@@ -11,6 +11,7 @@ from django.views.static import serve
 
 from square.views import (
     accounts,
+    cashtags,
     feed,
     interactions,
     language,
@@ -26,6 +27,7 @@ urlpatterns = [
     path("", feed.home, name="home"),
     path("tags/<str:tag>/", feed.topic, name="topic"),
     path("search/", search.search_page, name="search"),
+    path("cashtags/<str:symbol>/", cashtags.cashtag, name="cashtag"),
     path("compose/", posts.compose, name="compose"),
     path("posts/<int:pk>/", posts.detail, name="post_detail"),
     path("posts/<int:pk>/edit/", posts.edit, name="post_edit"),

@@ -14,7 +14,7 @@ from django.db.models import Case, Q, QuerySet, Value, When
 from django.db.models.functions import Lower
 
 from square import search, text
-from square.models import Hashtag, Post, User
+from square.models import Cashtag, Hashtag, Post, User
 from square.project.caching import cached_value
 from square.selectors.feeds import posts_for_display
 
@@ -92,13 +92,16 @@ def search_suggestions(*, query: search.Query) -> dict:
     digest = hashlib.blake2b(f"{query.kind}:{query.text}".encode(), digest_size=16).hexdigest()
 
     def compute() -> dict:
+        if query.kind == "cashtag":
+            token = Cashtag.objects.filter(symbol=query.text).first()
+            return {"tags": [], "people": [], "topic": None, "token": token}
         people_limit = 10 if query.kind == "people" else 5
         wants_people = query.kind == "people" or (query.kind == "posts" and " " not in query.text)
         people = list(search_people(query=query.text, limit=people_limit)) if wants_people else []
         tags = search_hashtags(query=query.text) if query.kind != "people" else []
         spellings = tag_spellings(text.tag_key(query.text))
         topic = tags[0] if tags and tags[0].key in spellings else None
-        return {"tags": tags, "people": people, "topic": topic}
+        return {"tags": tags, "people": people, "topic": topic, "token": None}
 
     return cached_value(f"square:search:{digest}", compute, fresh=SUGGESTIONS_SECONDS)
 

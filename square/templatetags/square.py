@@ -30,6 +30,9 @@ def _link(token, mentioned: dict[str, str]) -> str:
     if token.kind is Kind.TAG:
         url = reverse("topic", kwargs={"tag": token.value})
         return format_html('<a class="tag" href="{}">{}</a>', url, token.text)
+    if token.kind is Kind.CASHTAG:
+        url = reverse("cashtag", kwargs={"symbol": token.value})
+        return format_html('<a class="cashtag" href="{}">{}</a>', url, token.text)
     if token.kind is Kind.MENTION and token.value.lower() in mentioned:
         url = reverse("profile", kwargs={"username": mentioned[token.value.lower()]})
         return format_html('<a class="mention" href="{}">{}</a>', url, token.text)

@@ -295,3 +295,49 @@ def test_tags_and_links_agree():
     body = "#A ＃b https://x.io/-#c www.y.io #D# #d #123 #" + "z" * 65
     linked = list(dict.fromkeys(t.value for t in text.tokens(body) if t.kind is Kind.TAG))
     assert linked == text.hashtags(body) == ["a", "b", "d"]
+
+
+# (id, body, expected keys): the cashtag rule (issue 20), `square.text.cashtags`.
+CASHTAG_CASES = [
+    ("simple", "$BTC to the moon", ["BTC"]),
+    ("lower-case-is-one-key", "$btc $Btc $BTC", ["BTC"]),
+    ("fullwidth-dollar", "＄ＧＴ 上涨", ["GT"]),
+    ("chinese-may-touch", "买入$SOL了", ["SOL"]),
+    ("order-of-first-appearance", "$ETH $BTC $eth", ["ETH", "BTC"]),
+    ("class-share", "$BRK.B and $BF_A", ["BRK.B", "BF_A"]),
+    ("trailing-dot-is-text", "I hold $BTC.", ["BTC"]),
+    ("trailing-underscore-is-text", "$BTC_ rest", ["BTC"]),
+    ("price", "$100", []),
+    ("price-with-unit", "$1k", []),
+    ("currency-prefix", "US$5", []),
+    ("second-dollar-after-letter", "$OK$NG", ["OK"]),
+    ("double-dollar", "$$BTC", []),
+    ("after-letter", "a$BTC", []),
+    ("after-digit", "1$BTC", []),
+    ("after-underscore", "x_$BTC", []),
+    ("after-slash", "ETH/$BTC", []),
+    ("inside-url", "https://example.com/$BTC ok", []),
+    ("too-long", "$ABCDEFGHIJK", []),
+    ("ten-letters", "$ABCDEFGHIJ", ["ABCDEFGHIJ"]),
+    ("followed-by-digit", "$BTC2", []),
+    ("in-brackets", "($BTC)", ["BTC"]),
+    ("after-hash", "#$BTC", ["BTC"]),
+    ("none", "no tokens here", []),
+]
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"), [c[1:] for c in CASHTAG_CASES], ids=[c[0] for c in CASHTAG_CASES]
+)
+def test_cashtags(body, expected):
+    assert text.cashtags(body) == expected
+
+
+def test_a_cashtag_is_a_token_of_its_own_and_tags_are_unchanged_by_it():
+    tokens = text.tokens("买入$SOL了 #币圈")
+    assert [(t.kind, t.text, t.value) for t in tokens] == [
+        (Kind.TEXT, "买入", ""),
+        (Kind.CASHTAG, "$SOL", "SOL"),
+        (Kind.TEXT, "了 ", ""),
+        (Kind.TAG, "#币圈", "币圈"),
+    ]

@@ -16,6 +16,7 @@ from square.login_throttle import client_ip
 from square.pagination import keyset_page
 from square.project.ratelimit import rate_limit_hit
 from square.selectors import search as found
+from square.selectors.cashtags import cashtag_posts
 from square.views.common import bad_request, render_page
 
 TEMPLATE = "square/search.html"
@@ -28,10 +29,13 @@ def _count(request) -> None:
     rate_limit_hit(action="search_address", address=client_ip(request))
 
 
-def _posts(query: search.Query, topic):
-    """The posts to list: a topic's (for #name), the search's, or none (for @name)."""
+def _posts(query: search.Query, topic, token):
+    """The posts to list: a topic's (#name), a token's ($SYMBOL), the search's, or none
+    (@name)."""
     if query.kind == "people":
         return None
+    if query.kind == "cashtag":
+        return cashtag_posts(cashtag=token) if token else None
     if query.kind == "tag":
         return selectors.topic_posts(hashtag=topic) if topic else None
     return found.search_posts(query=query)
@@ -68,7 +72,7 @@ def search_page(request):
             context.update(found.search_suggestions(query=query))
             people = context["people"]
             context["following_ids"] = selectors.following_ids(viewer=request.user, users=people)
-            qs = _posts(query, context["topic"])
+            qs = _posts(query, context["topic"], context["token"])
             if qs is None:
                 return render(request, TEMPLATE, {**context, "page": None})
             context["posts_shown"] = True
