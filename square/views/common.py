@@ -33,7 +33,13 @@ def render_feed(request, template: str, qs, context: dict, pager=keyset_page):
     return render_page(request, template, page_of, context)
 
 
-def render_page(request, template: str, page_of, context: dict):
+def render_page(
+    request,
+    template: str,
+    page_of,
+    context: dict,
+    partial: str = "square/components.html#feed_page",
+):
     """Render the page `page_of(cursor, size)` returns (feeds cut from a cached ranking
     or from another table use this directly); with `?partial=1` only the cards and the
     next link. (A broken cursor raises InvalidCursor, which the middleware answers with
@@ -59,8 +65,8 @@ def render_page(request, template: str, page_of, context: dict):
         "cards": cards,
         "next_url": next_url(request, page.next_cursor) if page.has_next else "",
     }
-    if request.GET.get("partial") == "1":
-        return render(request, "square/components.html#feed_page", context)
+    if request.GET.get("partial") == "1":  # `partial`: the page's own list, if it has one
+        return render(request, partial, context)
     return render(request, template, context)
 
 

@@ -76,7 +76,8 @@ def search_page(request):
             if qs is None:
                 return render(request, TEMPLATE, {**context, "page": None})
             context["posts_shown"] = True
-            return render_page(request, TEMPLATE, _with_excerpts(qs, query, context), context)
+            page_of = _with_excerpts(qs, query, context)
+            return render_page(request, TEMPLATE, page_of, context, partial=TEMPLATE + "#results")
     except found.SearchTooBroad:
         context["too_broad"] = True
         return render(request, TEMPLATE, {**context, "page": None}, status=200)

@@ -138,3 +138,16 @@ def test_a_search_page_costs_a_bounded_number_of_queries(
     with django_assert_max_num_queries(7 if connection.vendor == "postgresql" else 4):
         response = client.get("/search/", {"q": "新年快乐"})
     assert len(response.context["page"].items) == 20
+
+
+def test_load_more_keeps_the_matched_lines(client):
+    author = UserFactory()
+    for i in range(25):
+        post_create(author=author, body=f"新年快乐 第{i}条")
+    first = client.get("/search/", {"q": "新年"})
+    cursor = first.context["page"].next_cursor
+    more = client.get("/search/", {"q": "新年", "cursor": cursor, "partial": "1"})
+    html = more.content.decode()
+    assert "<!doctype" not in html.lower()  # only the list
+    assert html.count('class="search-excerpt') == 5
+    assert "<mark>新年</mark>快乐" in html
