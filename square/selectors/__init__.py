@@ -20,8 +20,6 @@ from square.selectors.notifications import notification_page
 from square.selectors.people import followers_of, following_ids, following_of
 from square.selectors.topics import (
     hashtag_by_key,
-    search_hashtags,
-    search_posts,
     topic_posts,
     topic_stats,
     trending_tags,
@@ -49,8 +47,6 @@ __all__ = [
     "post_visible_to",
     "posts_for_cards",
     "posts_for_display",
-    "search_hashtags",
-    "search_posts",
     "topic_posts",
     "topic_stats",
     "trending_tags",

@@ -1,4 +1,4 @@
-"""Topic pages, search and trending tags."""
+"""Topic pages and trending tags (search: `square.selectors.search`)."""
 
 import hashlib
 from datetime import timedelta
@@ -7,7 +7,6 @@ from django.core.cache import caches
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from square import text
 from square.models import Hashtag, Post, PostHashtag
 from square.project.caching import cache_get, cached_value
 from square.project.page_cache import VERSION_KEY as PAGES_VERSION
@@ -54,21 +53,6 @@ def hashtag_by_key(*, key: str) -> Hashtag | None:
         if hashtag is not None:
             store.set(local_key, hashtag, HASHTAG_LOCAL_SECONDS)
     return hashtag
-
-
-def search_posts(*, query: str) -> QuerySet:
-    """Published posts whose text contains the query (case-insensitive)."""
-    return posts_for_display(Post.objects.published().filter(body__icontains=query).newest_first())
-
-
-def search_hashtags(*, query: str, limit: int = 10) -> list[Hashtag]:
-    """Tags whose key contains the normalised query, busiest first."""
-    key = text.tag_key(query.lstrip("#＃"))
-    if not key:
-        return []
-    return list(
-        Hashtag.objects.filter(key__contains=key, post_count__gt=0).order_by("-post_count")[:limit]
-    )
 
 
 def trending_tags(*, hours: int, limit: int = 10) -> list[dict]:

@@ -1,4 +1,4 @@
-"""The home feed, topic pages and search."""
+"""The home feed and topic pages (search: `square.views.search`)."""
 
 import hashlib
 
@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from square import selectors, text
-from square.forms import PostForm, SearchForm
+from square.forms import PostForm
 from square.project import hooks
 from square.project.caching import cache_get, kept_briefly
 from square.project.page_cache import VERSION_KEY as PAGES_VERSION
@@ -94,16 +94,3 @@ def topic(request, tag: str):
         qs, stats = selectors.topic_posts(hashtag=hashtag), selectors.topic_stats(hashtag=hashtag)
     context = {"tag_key": key, "hashtag": hashtag, "stats": stats, **_trending()}
     return render_feed(request, "square/topic.html", qs, context)
-
-
-@require_GET
-def search(request):
-    form = SearchForm(request.GET)
-    if not form.is_valid():
-        return bad_request(request, _("A search can be at most 100 characters long."))
-    query = form.cleaned_data["q"].strip()
-    context = {"form": form, "query": query, "tags": []}
-    if not query:
-        return render_feed(request, "square/search.html", selectors.feed_latest().none(), context)
-    context["tags"] = selectors.search_hashtags(query=query)
-    return render_feed(request, "square/search.html", selectors.search_posts(query=query), context)
