@@ -13,6 +13,7 @@ from square.models import Post, User
 from square.pagination import Page, cursor_decode, cursor_encode
 from square.project.caching import cached_value, local_value, version_get
 from square.selectors import card_rows, posts_for_display
+from square.selectors.prepared import prepared_rows
 
 CAMPAIGNS_VERSION = "campaigns:version"
 FEATURED_PRIZES = (Prize.Kind.FEATURED_HOME, Prize.Kind.FEATURED_POSTS)
@@ -158,14 +159,18 @@ CARD_ENTRY = (
 )
 
 
+def _card_entries(post_ids: list[int]) -> QuerySet:
+    return Entry.objects.filter(post_id__in=post_ids).values_list(*CARD_ENTRY)
+
+
 def card_entries(*, post_ids) -> list[tuple]:
     """The entries of these posts in public campaigns, each with its campaign, for the
     badges on post cards: one indexed lookup of the few columns a badge reads (on
-    `post_id`), as rows with the entry's attribute names; the campaigns come from the
-    kept copy (`public_campaigns`): no join and no model instance."""
-    rows = list(
-        Entry.objects.filter(post_id__in=list(post_ids)).values_list(*CARD_ENTRY, named=True)
-    )
+    `post_id`, compiled once: `prepared_rows`), as rows with the entry's attribute
+    names; the campaigns come from the kept copy (`public_campaigns`): no join and no
+    model instance."""
+    ids = sorted(post_ids)
+    rows = prepared_rows("card-entries", _card_entries, ids) if ids else []
     campaigns = {c.pk: c for c in public_campaigns().values()} if rows else {}
     # A draft campaign's entries are not shown.
     return [(row, campaigns[row.campaign_id]) for row in rows if row.campaign_id in campaigns]

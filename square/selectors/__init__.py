@@ -1,7 +1,12 @@
 """Reads: every query a page makes, each returning a ready QuerySet (or a small value),
 so views never build queries and a page costs a bounded number of them."""
 
-from square.selectors.cards import card_rows, card_rows_by_id, posts_for_cards
+from square.selectors.cards import (
+    card_rows,
+    card_rows_by_id,
+    feed_card_page,
+    posts_for_cards,
+)
 from square.selectors.comments import comment_location, comment_thread, post_comments
 from square.selectors.feeds import (
     cards_prefetch,
@@ -31,6 +36,7 @@ __all__ = [
     "cards_prefetch",
     "comment_location",
     "comment_thread",
+    "feed_card_page",
     "feed_following",
     "feed_hot",
     "feed_latest",

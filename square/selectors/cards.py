@@ -11,10 +11,15 @@ model instances are loaded only for the cards that must be rendered
 (`posts_for_cards`).
 """
 
+from collections.abc import Callable
+
 from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
 
-from square.models import Post
-from square.selectors.feeds import cards_prefetch, posts_for_display
+from square.models import Hashtag, Post, User
+from square.pagination import Page, cursor_decode, cursor_encode
+from square.selectors.feeds import cards_prefetch, feed_following, feed_latest, posts_for_display
+from square.selectors.prepared import prepared_rows
+from square.selectors.topics import topic_posts
 
 # What a card's key reads of a post, and of its author (`square.cards.card_states`).
 POST_STATE = (
@@ -40,12 +45,51 @@ def card_rows(qs: QuerySet) -> QuerySet:
     return qs.annotate(is_plain_repost=PLAIN_REPOST).values_list(*CARD_FIELDS, named=True)
 
 
-def card_rows_by_id(ids: list[int], qs: QuerySet | None = None) -> list:
-    """The rows of these posts in this order (a ranking's page), leaving out those
-    `qs` (default: published posts) no longer holds."""
-    base = Post.objects.published() if qs is None else qs
-    found = {row.pk: row for row in card_rows(base.filter(pk__in=ids))}
+def _published_rows(ids: list[int]) -> QuerySet:
+    return card_rows(Post.objects.published().filter(pk__in=ids))
+
+
+def card_rows_by_id(ids: list[int]) -> list:
+    """The rows of these published posts in this order (a ranking's page), leaving out
+    those removed since; the statement is compiled once (`prepared_rows`)."""
+    if not ids:
+        return []
+    found = {row.pk: row for row in prepared_rows("card-rows", _published_rows, ids)}
     return [found[pk] for pk in ids if pk in found]
+
+
+# The feeds a keyset page of card rows is cut from, by the ids they depend on.
+FEEDS: dict[str, Callable[[list[int]], QuerySet]] = {
+    "latest": lambda _ids: feed_latest(),
+    "following": lambda ids: feed_following(viewer=User(pk=ids[0])),
+    "topic": lambda ids: topic_posts(hashtag=Hashtag(pk=ids[0])),
+}
+
+
+def feed_card_page(feed: str, ids: list[int], *, cursor: str | None, size: int) -> Page:
+    """One keyset page, newest first, of the feed `FEEDS[feed]` (of the viewer's or the
+    tag's id in `ids`) as card rows: as `keyset_page` cuts it, with the statement
+    compiled once per feed and page size (`prepared_rows`). (A broken cursor raises
+    InvalidCursor.)"""
+    build = FEEDS[feed]
+
+    def first(ids: list[int]) -> QuerySet:
+        return card_rows(build(ids).order_by("-created_at", "-pk"))[: size + 1]
+
+    def after(ids: list[int], pks: list[int], moments: list) -> QuerySet:
+        # The first filter is implied by the second: the index bound (`keyset_page`).
+        qs = build(ids).order_by("-created_at", "-pk").filter(created_at__lte=moments[0])
+        qs = qs.filter(Q(created_at__lt=moments[0]) | Q(created_at=moments[0], pk__lt=pks[0]))
+        return card_rows(qs)[: size + 1]
+
+    if cursor:
+        moment, pk = cursor_decode(cursor)
+        rows = prepared_rows(f"{feed}:after:{size}", after, ids, [pk], moments=[moment])
+    else:
+        rows = prepared_rows(f"{feed}:{size}", first, ids)
+    items = rows[:size]
+    last = items[-1] if len(rows) > size else None
+    return Page(items=items, next_cursor=cursor_encode(last.created_at, last.pk) if last else None)
 
 
 def posts_for_cards(ids) -> dict[int, Post]:

@@ -33,6 +33,16 @@ def render_feed(request, template: str, qs, context: dict, pager=keyset_page):
     return render_page(request, template, page_of, context)
 
 
+def render_card_feed(request, template: str, context: dict, *, feed: str, ids: list[int]):
+    """Render one page of the feed `selectors.FEEDS[feed]` (of the viewer or tag in
+    `ids`): card rows from a statement compiled once (`selectors.feed_card_page`)."""
+
+    def page_of(cursor, size):
+        return selectors.feed_card_page(feed, ids, cursor=cursor, size=size)
+
+    return render_page(request, template, page_of, context)
+
+
 def render_page(
     request,
     template: str,

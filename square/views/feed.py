@@ -13,7 +13,7 @@ from square.project import hooks
 from square.project.caching import cache_get, kept_briefly
 from square.project.page_cache import VERSION_KEY as PAGES_VERSION
 from square.project.page_cache import visitor_page
-from square.views.common import bad_request, render_feed, render_page
+from square.views.common import bad_request, render_card_feed, render_feed, render_page
 
 TRENDING_LOCAL_SECONDS = 5
 
@@ -72,10 +72,10 @@ def home(request):
     if tab == "following":
         if not signed_in:
             return render(request, "square/home.html", {**context, "page": None})
-        qs = selectors.feed_following(viewer=request.user)
+        ids = [request.user.pk]
     else:
-        qs = selectors.feed_latest()
-    return render_feed(request, "square/home.html", qs, context)
+        ids = []
+    return render_card_feed(request, "square/home.html", context, feed=tab, ids=ids)
 
 
 @require_GET
@@ -89,8 +89,8 @@ def topic(request, tag: str):
     if key != tag:  # one canonical URL per topic
         return redirect("topic", tag=key, permanent=True)
     if hashtag is None:
-        qs, stats = selectors.feed_latest().none(), {"posts": 0, "authors": 0}
-    else:
-        qs, stats = selectors.topic_posts(hashtag=hashtag), selectors.topic_stats(hashtag=hashtag)
+        context = {"tag_key": key, "hashtag": None, "stats": {"posts": 0, "authors": 0}}
+        return render_feed(request, "square/topic.html", selectors.feed_latest().none(), context)
+    stats = selectors.topic_stats(hashtag=hashtag)
     context = {"tag_key": key, "hashtag": hashtag, "stats": stats, **_trending()}
-    return render_feed(request, "square/topic.html", qs, context)
+    return render_card_feed(request, "square/topic.html", context, feed="topic", ids=[hashtag.pk])
