@@ -27,10 +27,12 @@ from campaigns.selectors.rewards import (
     home_campaigns,
     picks,
 )
-from square.project.caching import cached_value
+from square.project.caching import cache_get_once, cached_value, kept_briefly
 from square.project.hooks import Badge
+from square.project.page_cache import VERSION_KEY as PAGES_VERSION
 
 PANEL_CACHE_SECONDS = 60
+LOCAL_SECONDS = 5  # shared values kept in each process while no write is announced
 PANEL_VOICES = 5
 BOARD_ROWS_SECONDS = 300  # a board is refreshed every minute; older versions age out
 
@@ -127,10 +129,12 @@ def counter_labels() -> dict:
 
 
 def _home_campaigns(request) -> list[Campaign]:
-    """`home_campaigns()`, read once per request: the compose counter and the home
-    panels both ask for it."""
+    """`home_campaigns()`, read once per request (the compose counter and the home
+    panels both ask for it), and kept in this process a few seconds while no write was
+    announced (the visitor pages' version; making something featured announces one)."""
     if not hasattr(request, "_campaigns_home"):
-        request._campaigns_home = home_campaigns()
+        key = f"campaigns:home:local:{cache_get_once(PAGES_VERSION, 0)}"
+        request._campaigns_home = kept_briefly(key, home_campaigns, seconds=LOCAL_SECONDS)
     return request._campaigns_home
 
 
@@ -215,7 +219,9 @@ def home_panels(*, request) -> str:
         html = _featured(featured, now) if featured else ""
         return html + "".join(_panel(c, now) for c in strips)
 
-    html = cached_value(key, render, fresh=PANEL_CACHE_SECONDS)
+    local = f"{key}:local:{cache_get_once(PAGES_VERSION, 0)}"
+    shared = functools.partial(cached_value, key, render, fresh=PANEL_CACHE_SECONDS)
+    html = kept_briefly(local, shared, seconds=LOCAL_SECONDS)
     return mark_safe(html)  # our own templates, rendered with autoescape
 
 

@@ -15,6 +15,7 @@ import logging
 import time
 import uuid
 from collections.abc import Callable
+from contextvars import ContextVar, Token
 from typing import Any
 
 from django.core.cache import cache, caches
@@ -91,16 +92,44 @@ def cached_value(key: str, compute: Callable[[], Any], *, fresh: int) -> Any:
 _local: dict[str, tuple[str, Any]] = {}
 
 
+_request_memo: ContextVar[dict | None] = ContextVar("square_request_memo", default=None)
+
+
+def request_memo_start() -> Token:
+    """Begin a request's memo of shared values (`RequestMemoMiddleware`)."""
+    return _request_memo.set({})
+
+
+def request_memo_end(token: Token) -> None:
+    _request_memo.reset(token)
+
+
+def cache_get_once(key: str, default=None):
+    """`cache_get`, read at most once per request (the memo is kept only inside a
+    request, so commands, tasks and tests read every time): for the versions several
+    parts of a page ask for."""
+    memo = _request_memo.get()
+    if memo is None:
+        return cache_get(key, default)
+    if key not in memo:
+        memo[key] = cache_get(key, default)
+    return memo[key]
+
+
 def version_get(key: str) -> str:
     """The current token of a version kept in the shared cache (set anew when missing,
-    so a cleared cache ends every copy kept under the old one). A fresh token each time
-    when the cache fails: nothing is then served from a local copy."""
+    so a cleared cache ends every copy kept under the old one), read once per request.
+    A fresh token each time when the cache fails: nothing is then served from a local
+    copy."""
     try:
-        token = cache.get(key)
+        token = cache_get_once(key)
         if token is None:
             token = uuid.uuid4().hex
             if not cache.add(key, token, None):  # another request set one meanwhile
                 token = cache.get(key) or token
+            memo = _request_memo.get()
+            if memo is not None:
+                memo[key] = token
         return token
     except Exception:
         logger.warning("cache read of %s failed; local copies are not used", key)
@@ -113,6 +142,9 @@ def version_bump(key: str) -> None:
     rows under the new token)."""
 
     def bump() -> None:
+        memo = _request_memo.get()
+        if memo is not None:  # this request reads the new token too
+            memo.pop(key, None)
         try:
             cache.set(key, uuid.uuid4().hex, None)
         except Exception:

@@ -18,6 +18,7 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
 from square.pagination import InvalidCursor
+from square.project.caching import request_memo_end, request_memo_start
 from square.project.ratelimit import RateLimited
 
 logger = logging.getLogger(__name__)
@@ -108,6 +109,22 @@ class DatabaseUnavailableMiddleware:
             response = HttpResponse(render_to_string("503.html", context), status=503)
         response["Retry-After"] = str(RETRY_AFTER_SECONDS)
         return response
+
+
+class RequestMemoMiddleware:
+    """A memo of shared values for the length of one request (`caching.cache_get_once`):
+    the versions that several parts of a page check are read from Redis once, not once
+    per part. Outside a request nothing is memoised."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        token = request_memo_start()
+        try:
+            return self.get_response(request)
+        finally:
+            request_memo_end(token)
 
 
 class PermissionsPolicyMiddleware:

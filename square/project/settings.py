@@ -48,6 +48,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "square.project.middleware.PermissionsPolicyMiddleware",
+    "square.project.middleware.RequestMemoMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     # Published campaign results: stored files, answered before sessions and users.
     "campaigns.middleware.PublishedResultsMiddleware",
