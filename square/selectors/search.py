@@ -11,6 +11,7 @@ import opencc
 from django.conf import settings
 from django.db import OperationalError, connection, transaction
 from django.db.models import Case, Q, QuerySet, Value, When
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Lower
 
 from square import search, text
@@ -27,18 +28,54 @@ def _needle(phrase: str) -> str:
     return f"{start}{phrase}{end}"
 
 
-def search_posts(*, query: search.Query) -> QuerySet:
+# PostgreSQL: how many matches make a term "common". Fewer are all read through the
+# terms' GIN index and sorted; more, and the newest rows are walked in time order
+# until a page is full (a common term fills it within a few thousand rows). The
+# planner cannot tell the two apart for a term it has no statistics about — a term no
+# post holds looked common and walked every row — so the query decides by counting.
+FEW = 4000
+_READABLE = "JOIN square_user u ON u.id = s.author_id AND u.banned_at IS NULL AND u.is_active"
+
+
+def _ids_sql(query: search.Query, cursor: tuple | None, size: int) -> tuple[str, list]:
+    """PostgreSQL: the ids of one page of matches, newest first, in one statement."""
+    where, params = ["s.terms @> %s::text[]"], [sorted(query.terms)]
+    for phrase in query.phrases:
+        where.append("s.norm LIKE %s")
+        params.append(f"%{_needle(phrase)}%")
+    match = " AND ".join(where)
+    after = " AND (s.created_at, s.post_id) < (%s, %s)" if cursor else ""
+    order = f"ORDER BY s.created_at DESC, s.post_id DESC LIMIT {int(size)}"
+    sql = (
+        f"WITH few AS MATERIALIZED (SELECT s.post_id, s.created_at FROM square_postsearch s "
+        f"{_READABLE} WHERE {match} LIMIT {FEW}) "
+        f"(SELECT s.post_id FROM few s WHERE (SELECT count(*) FROM few) < {FEW}{after} {order}) "
+        f"UNION ALL (SELECT s.post_id FROM square_postsearch s {_READABLE} WHERE {match}"
+        f" AND (SELECT count(*) FROM few) >= {FEW}{after} {order})"
+    )
+    cursor_params = list(cursor) if cursor else []
+    return sql, params + cursor_params + params + cursor_params
+
+
+def search_posts(*, query: search.Query, cursor: tuple | None = None, size: int = 0) -> QuerySet:
     """Published posts holding every term of the query, each phrase confirmed as
-    written, by authors who may be read (not banned, not closed); newest first."""
+    written, by authors who may be read (not banned, not closed); newest first. On
+    PostgreSQL `size` posts after `cursor` ((created_at, id) of the last one shown) are
+    picked in one statement (`_ids_sql`); the caller pages the result as usual."""
     if query.kind != "posts" or query.empty:
         return Post.objects.none()
-    qs = Post.objects.filter(
-        search__terms__all=sorted(query.terms),
-        author__banned_at__isnull=True,
-        author__is_active=True,
-    )
-    for phrase in query.phrases:
-        qs = qs.filter(search__norm__contains=_needle(phrase))
+    qs = Post.objects.published()
+    if connection.vendor == "postgresql":
+        sql, params = _ids_sql(query, cursor, size or settings.SQUARE_FEED_PAGE_SIZE + 1)
+        qs = qs.filter(pk__in=RawSQL(sql, params))
+    else:
+        qs = qs.filter(
+            search__terms__all=sorted(query.terms),
+            author__banned_at__isnull=True,
+            author__is_active=True,
+        )
+        for phrase in query.phrases:
+            qs = qs.filter(search__norm__contains=_needle(phrase))
     return posts_for_display(qs.newest_first())
 
 

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET
 from square import search, selectors
 from square.forms import SearchForm
 from square.login_throttle import client_ip
-from square.pagination import keyset_page
+from square.pagination import cursor_decode, keyset_page
 from square.project.ratelimit import rate_limit_hit
 from square.selectors import search as found
 from square.selectors.cashtags import cashtag_posts
@@ -30,23 +30,24 @@ def _count(request) -> None:
 
 
 def _posts(query: search.Query, topic, token):
-    """The posts to list: a topic's (#name), a token's ($SYMBOL), the search's, or none
-    (@name)."""
+    """What lists the posts: a function of (cursor, size) giving a QuerySet — a topic's
+    (#name), a token's ($SYMBOL) or the search's — or None (@name)."""
     if query.kind == "people":
         return None
     if query.kind == "cashtag":
-        return cashtag_posts(cashtag=token) if token else None
+        return (lambda cursor, size: cashtag_posts(cashtag=token)) if token else None
     if query.kind == "tag":
-        return selectors.topic_posts(hashtag=topic) if topic else None
-    return found.search_posts(query=query)
+        return (lambda cursor, size: selectors.topic_posts(hashtag=topic)) if topic else None
+    return lambda cursor, size: found.search_posts(query=query, cursor=cursor, size=size)
 
 
-def _with_excerpts(qs, query: search.Query, context: dict):
-    """Keyset pages of `qs`; the line of each post's text that matched goes into the
-    page's context as `excerpts` (card's position → HTML, escaped then marked)."""
+def _with_excerpts(posts, query: search.Query, context: dict):
+    """Keyset pages of the posts; the line of each post's text that matched goes into
+    the page's context as `excerpts` (card's position → HTML, escaped then marked)."""
 
     def page_of(cursor, size):
-        page = keyset_page(qs, cursor, size)
+        after = cursor_decode(cursor) if cursor else None  # a broken one: 400
+        page = keyset_page(posts(after, size + 1), cursor, size)
         context["excerpts"] = {
             i: mark_safe(search.excerpt_html(post.body, query)) for i, post in enumerate(page.items)
         }
@@ -72,11 +73,11 @@ def search_page(request):
             context.update(found.search_suggestions(query=query))
             people = context["people"]
             context["following_ids"] = selectors.following_ids(viewer=request.user, users=people)
-            qs = _posts(query, context["topic"], context["token"])
-            if qs is None:
+            posts = _posts(query, context["topic"], context["token"])
+            if posts is None:
                 return render(request, TEMPLATE, {**context, "page": None})
             context["posts_shown"] = True
-            page_of = _with_excerpts(qs, query, context)
+            page_of = _with_excerpts(posts, query, context)
             return render_page(request, TEMPLATE, page_of, context, partial=TEMPLATE + "#results")
     except found.SearchTooBroad:
         context["too_broad"] = True

@@ -56,3 +56,22 @@ def test_selectors_answer_what_the_page_shows():
     assert list(search_people(query="LIN")) == [lin]
     assert list(search_people(query="")) == []
     assert search_hashtags(query="#") == []
+
+
+@pytest.mark.parametrize("few", [4000, 5], ids=["few-matches", "common-term"])
+def test_both_ways_of_reading_matches_page_the_same(monkeypatch, few):
+    """PostgreSQL sorts a rare term's matches and walks a common term's rows newest
+    first; either way the pages are the newest matches, in order, with no gap."""
+    if connection.vendor != "postgresql":
+        pytest.skip("the two plans are PostgreSQL's")
+    monkeypatch.setattr("square.selectors.search.FEW", few)
+    author = UserFactory()
+    made = [post_create(author=author, body=f"新年快乐 第{i}条") for i in range(23)]
+    post_create(author=author, body="没有那两个字")
+    expected = [p.pk for p in reversed(made)]
+    query = search.parse("新年快乐")
+    first = list(search_posts(query=query, size=11)[:11])
+    assert [p.pk for p in first] == expected[:11]
+    last = first[-1]
+    second = search_posts(query=query, cursor=(last.created_at, last.pk), size=21)
+    assert [p.pk for p in second] == expected[11:]

@@ -100,7 +100,7 @@ def test_searching_too_often_is_answered_429(client, settings, posts, lang, mess
     assert message in response.content.decode()
 
 
-def _slow_posts(*, query):
+def _slow_posts(*, query, cursor=None, size=0):
     """A statement that runs far past the limit, on either database."""
     if connection.vendor == "postgresql":
         slow = "SELECT pg_sleep(2) IS NOT NULL"
