@@ -27,7 +27,7 @@ from campaigns.selectors.rewards import (
     home_campaigns,
     picks,
 )
-from square.project.caching import cache_get_once, cached_value, kept_briefly
+from square.project.caching import cached_value, kept_under
 from square.project.hooks import Badge
 from square.project.page_cache import VERSION_KEY as PAGES_VERSION
 
@@ -81,16 +81,30 @@ def card_badges(*, posts, viewer) -> dict:
     if not entries:
         return badges
     now = timezone.now().timestamp()
-    featured = featured_posts() if featured_possible() else {}
+    featured = _featured_posts() if featured_possible() else {}
     for post_id in dict.fromkeys(e.post_id for e, _c in entries):
         if featured.get(post_id, 0.0) > now:
             badges[post_id] = [Badge(text=_("精选 Featured"))]
     viewer_id = viewer.pk if viewer is not None and viewer.is_authenticated else None
+    counts: dict[int, Badge] = {}  # "counts for #tag", the same on every card of a campaign
     for entry, campaign in entries:
-        badge = _entry_badge(entry, campaign, is_author=viewer_id == entry.author_id)
+        if entry.valid and not (entry.under_review and viewer_id == entry.author_id):
+            if campaign.pk not in counts:
+                counts[campaign.pk] = _entry_badge(entry, campaign, is_author=False)
+            badge = counts[campaign.pk]
+        else:
+            badge = _entry_badge(entry, campaign, is_author=viewer_id == entry.author_id)
         if badge is not None:
             badges.setdefault(entry.post_id, []).append(badge)
     return badges
+
+
+def _featured_posts() -> dict[int, float]:
+    """`featured_posts()`, kept a few seconds per process while no write is announced
+    (making something featured, or a like that moves the Picks, announces one); each
+    entry carries its own end time, checked on every page."""
+    key = "campaigns:featured-posts:local"
+    return kept_under(PAGES_VERSION, key, featured_posts, seconds=LOCAL_SECONDS)
 
 
 def _entry_badge(entry, campaign: Campaign, *, is_author: bool) -> Badge | None:
@@ -133,8 +147,10 @@ def _home_campaigns(request) -> list[Campaign]:
     panels both ask for it), and kept in this process a few seconds while no write was
     announced (the visitor pages' version; making something featured announces one)."""
     if not hasattr(request, "_campaigns_home"):
-        key = f"campaigns:home:local:{cache_get_once(PAGES_VERSION, 0)}"
-        request._campaigns_home = kept_briefly(key, home_campaigns, seconds=LOCAL_SECONDS)
+        key = "campaigns:home:local"
+        request._campaigns_home = kept_under(
+            PAGES_VERSION, key, home_campaigns, seconds=LOCAL_SECONDS
+        )
     return request._campaigns_home
 
 
@@ -219,9 +235,8 @@ def home_panels(*, request) -> str:
         html = _featured(featured, now) if featured else ""
         return html + "".join(_panel(c, now) for c in strips)
 
-    local = f"{key}:local:{cache_get_once(PAGES_VERSION, 0)}"
     shared = functools.partial(cached_value, key, render, fresh=PANEL_CACHE_SECONDS)
-    html = kept_briefly(local, shared, seconds=LOCAL_SECONDS)
+    html = kept_under(PAGES_VERSION, f"{key}:local", shared, seconds=LOCAL_SECONDS)
     return mark_safe(html)  # our own templates, rendered with autoescape
 
 

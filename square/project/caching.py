@@ -12,6 +12,7 @@ and the value computed directly, so the page still renders.
 """
 
 import logging
+import secrets
 import time
 import uuid
 from collections.abc import Callable
@@ -134,6 +135,34 @@ def version_get(key: str) -> str:
     except Exception:
         logger.warning("cache read of %s failed; local copies are not used", key)
         return uuid.uuid4().hex
+
+
+def counter_version_get(key: str) -> int | None:
+    """The current value of a version that writes move on with `cache.incr` (the
+    visitor pages' version), read once per request; when missing (a cleared or new
+    cache) it starts at a random number, so copies kept under an earlier value are not
+    served again. None when the cache fails: callers then keep nothing."""
+    value = cache_get_once(key)
+    if value is None:
+        try:
+            cache.add(key, secrets.randbelow(2**62), None)
+            value = cache.get(key)
+        except Exception:
+            return None
+        memo = _request_memo.get()
+        if memo is not None:
+            memo[key] = value
+    return value
+
+
+def kept_under(version_key: str, key: str, compute: Callable[[], Any], *, seconds: int) -> Any:
+    """`compute()`'s value kept in this process for at most `seconds` and only while
+    the counter version `version_key` holds (computed every time when the cache
+    fails)."""
+    version = counter_version_get(version_key)
+    if version is None:
+        return compute()
+    return kept_briefly(f"{key}:{version}", compute, seconds=seconds)
 
 
 def version_bump(key: str) -> None:

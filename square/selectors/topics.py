@@ -8,7 +8,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from square.models import Hashtag, Post, PostHashtag
-from square.project.caching import cache_get_once, cached_value
+from square.project.caching import cached_value, counter_version_get
 from square.project.page_cache import VERSION_KEY as PAGES_VERSION
 from square.selectors.feeds import posts_for_display
 
@@ -45,12 +45,13 @@ def hashtag_by_key(*, key: str) -> Hashtag | None:
     counter is shown), so a signed-in topic page reads no hashtag row. Unknown keys
     are not kept: anyone can type one."""
     digest = hashlib.blake2b(key.encode(), digest_size=16).hexdigest()
-    local_key = f"square:hashtag:{cache_get_once(PAGES_VERSION, 0)}:{digest}"
+    version = counter_version_get(PAGES_VERSION)
+    local_key = f"square:hashtag:{version}:{digest}"
     store = caches["template_fragments"]
-    hashtag = store.get(local_key)
+    hashtag = store.get(local_key) if version is not None else None
     if hashtag is None:
         hashtag = Hashtag.objects.filter(key=key).first()
-        if hashtag is not None:
+        if hashtag is not None and version is not None:
             store.set(local_key, hashtag, HASHTAG_LOCAL_SECONDS)
     return hashtag
 

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET
 from square import selectors, text
 from square.forms import PostForm
 from square.project import hooks
-from square.project.caching import cache_get_once, kept_briefly
+from square.project.caching import kept_under
 from square.project.page_cache import VERSION_KEY as PAGES_VERSION
 from square.project.page_cache import visitor_page
 from square.views.common import bad_request, render_card_feed, render_feed, render_page
@@ -31,8 +31,7 @@ def _trending():
         version = hashlib.blake2b(repr((day, week)).encode(), digest_size=16).hexdigest()
         return {"trending_day": day, "trending_week": week, "trending_version": version}
 
-    key = f"square:trending:local:{cache_get_once(PAGES_VERSION, 0)}"
-    return kept_briefly(key, lists, seconds=TRENDING_LOCAL_SECONDS)
+    return kept_under(PAGES_VERSION, "square:trending", lists, seconds=TRENDING_LOCAL_SECONDS)
 
 
 TABS = ("hot", "latest", "following")
