@@ -14,8 +14,6 @@ Writers of one author's rows take a transaction-scoped lock on that author first
 committing at once cannot each leave a sum that misses the other.
 """
 
-import contextlib
-
 from django.db import connection, transaction
 from django.db.models import Q
 
@@ -25,10 +23,13 @@ from campaigns.selectors.ranking import (
     PAIRS_FROM_ACTS,
     Scope,
     acts_sql,
+    in_transaction,
     ranking_until,
     scored_sql,
     stored_pairs_sql,
+    valid_as,
     valid_sql,
+    whole_campaign_prepare,
 )
 from square.models import Comment, Like, Post
 
@@ -74,7 +75,7 @@ def _pairs_write(campaign: Campaign, scope: Scope, until) -> None:
     acts, a_params = acts_sql(campaign, scope, until)
     sql = f"""
     INSERT INTO {ScorePair._meta.db_table} ({PAIR_COLUMNS})
-    WITH valid AS ({valid}), acts AS ({acts}), pairs AS ({PAIRS_FROM_ACTS})
+    WITH {valid_as()} ({valid}), acts AS ({acts}), pairs AS ({PAIRS_FROM_ACTS})
     SELECT %s, author_id, who, l, c, r FROM pairs WHERE 1 = 1
     ON CONFLICT (campaign_id, author_id, interactor_id)
     DO UPDATE SET {_update_set(PAIR_COLUMNS, ("campaign_id", "author_id", "interactor_id"))}
@@ -94,7 +95,7 @@ def _scores_write(campaign: Campaign, scope: Scope) -> None:
     scored, s_params = scored_sql(campaign)
     sql = f"""
     INSERT INTO {Score._meta.db_table} ({SCORE_COLUMNS})
-    WITH valid AS ({valid}), pairs AS ({pairs}), {scored}
+    WITH {valid_as()} ({valid}), pairs AS ({pairs}), {scored}
     SELECT %s, author_id, p, l, c, r, i, %s * p + i, first_at FROM scored WHERE 1 = 1
     ON CONFLICT (campaign_id, user_id) DO UPDATE SET
     {_update_set(SCORE_COLUMNS, ("campaign_id", "user_id"))}
@@ -104,17 +105,12 @@ def _scores_write(campaign: Campaign, scope: Scope) -> None:
         cursor.execute(sql, params)
 
 
-def _in_transaction():
-    """The caller's transaction (a hook's: no savepoint for each like), or a new one."""
-    return contextlib.nullcontext() if connection.in_atomic_block else transaction.atomic()
-
-
 def score_rows_update(*, campaign: Campaign, authors, interactors=None) -> None:
     """Recompute these authors' pairs — with every interactor, or only with
     `interactors` — and then their Score rows, as of now."""
     until = ranking_until(campaign)
     who = None if interactors is None else tuple(sorted(set(interactors)))
-    with _in_transaction():
+    with in_transaction():
         for chunk in _chunks(authors):
             _authors_lock(chunk)
             _pairs_write(campaign, Scope(authors=chunk, interactors=who), until)
@@ -125,6 +121,8 @@ def score_rows_update(*, campaign: Campaign, authors, interactors=None) -> None:
 def score_rows_rebuild(*, campaign: Campaign) -> int:
     """Every pair and Score row of the campaign from scratch (after a change of its
     scoring rules, on an empty table, or to repair). Returns the rows on the board."""
+    with connection.cursor() as cursor:
+        whole_campaign_prepare(cursor)
     _pairs_write(campaign, FULL, ranking_until(campaign))
     _scores_write(campaign, FULL)
     return Score.objects.filter(campaign=campaign).count()
@@ -154,8 +152,8 @@ def score_rows_author(*, campaign: Campaign, author_id: int) -> None:
 
 
 def _authors_reached(campaign: Campaign, user_id: int) -> set[int]:
-    """Everyone whose entries `user_id` liked, commented on or reposted (whatever their
-    standing now), and everyone their pair rows name."""
+    """Everyone whose entries in the campaign `user_id` liked, commented on or reposted
+    (whatever their standing now): a superset of the authors their pair rows name."""
     posts = Like.objects.filter(user_id=user_id).values("post_id")
     comments = Comment.objects.filter(author_id=user_id).values("post_id")
     reposts = Post.objects.filter(author_id=user_id, repost_of__isnull=False)
@@ -163,9 +161,7 @@ def _authors_reached(campaign: Campaign, user_id: int) -> set[int]:
         Q(post_id__in=posts) | Q(post_id__in=comments)
         | Q(post_id__in=reposts.values("repost_of_id"))
     )  # fmt: skip
-    paired = ScorePair.objects.filter(campaign=campaign, interactor_id=user_id)
-    authors = set(reached.values_list("author_id", flat=True).distinct())
-    return authors | set(paired.values_list("author_id", flat=True))
+    return set(reached.values_list("author_id", flat=True).distinct())
 
 
 @transaction.atomic
