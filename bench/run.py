@@ -29,7 +29,7 @@ from bench import search as search_bench
 from bench.meter import Meter
 from bench.options import Options
 from bench.presets import Preset
-from campaigns.models import Campaign, Entry
+from campaigns.models import Campaign, Entry, Score
 from square.models import (
     Comment,
     Follow,
@@ -73,7 +73,7 @@ SHIFTED = [
     (User, ["date_joined"]), (Post, ["created_at"]), (PostHashtag, ["created_at"]),
     (Hashtag, ["created_at"]), (Like, ["created_at"]), (Comment, ["created_at"]),
     (Follow, ["created_at"]), (Entry, ["posted_at", "judged_at"]),
-    (Campaign, ["starts_at", "ends_at", "created_at"]),
+    (Campaign, ["starts_at", "ends_at", "created_at"]), (Score, ["first_entry_at"]),
 ]  # fmt: skip
 
 
@@ -322,6 +322,8 @@ def main(opts: Options, p: Preset) -> reporting.Report:
     report.generated = generated_note(marker)
     campaign = Campaign.objects.get(slug=generate.CAMPAIGN_SLUG)
     work.campaign_reset(campaign.slug)  # in case an earlier run stopped half-way
+    if built := generate.live_rows_ensure(campaign):
+        say(f"Built the live leaderboard rows: {built:,} people.")
     cache.clear()
     user = pages.viewer()
     # The pages name static files through the manifest (as `make serve` does).
