@@ -55,7 +55,8 @@ def prepared_rows(
     argument when given) as named tuples — attributes named as the columns, as
     `values_list(named=True)` gives — compiled once per `shape`, number of values in
     each list and thread. `build` must put each value into the statement as a
-    parameter, and nothing else may depend on the values."""
+    parameter, and nothing else in it may depend on the values, the clock or settings
+    that change while the process runs: the statement is kept as first compiled."""
     lists = [*id_lists, moments] if moments else list(id_lists)
     key = (shape, tuple(len(values) for values in lists), bool(moments))
     cache = _compiled.__dict__.setdefault("prepared", {})

@@ -6,6 +6,7 @@ fragments and kept copies) while the shared versions stay."""
 import pytest
 from django.core.cache import caches
 from django.db.models.signals import post_init
+from django.test import override_settings
 
 from square.models import Post
 from square.project import caching
@@ -127,3 +128,30 @@ def test_own_posts_and_likes_are_the_viewers_own(client, reader, feed):
     html = client.get("/?tab=latest").content.decode()
     card = html.split(f'id="post-{feed[3].pk}"')[1].split("</article>")[0]
     assert "liked" not in card
+
+
+@pytest.mark.parametrize("path", ["/?tab=latest", "/?tab=following", "/tags/common/"])
+def test_later_pages_cut_from_compiled_statements_match_the_keyset(client, reader, feed, path):
+    """The compiled statements (square.selectors.prepared) page exactly as keyset_page:
+    every post once, newest first, page after page (the cursor's moment and id are the
+    parameters put in place of stand-ins)."""
+    client.force_login(reader)
+    settings_size = 7
+    seen, url = [], path
+    with override_settings(SQUARE_FEED_PAGE_SIZE=settings_size):
+        while url:
+            response = client.get(url)
+            seen += [row.pk for row in response.context["page"].items]
+            url = response.context["next_url"]  # "?cursor=…", relative to the page
+            url = path.split("?")[0] + url if url else ""
+    posts = Post.objects.filter(status="published").exclude(body="")
+    if path == "/tags/common/":
+        posts = posts.filter(tag_links__hashtag__key="common")
+    expected = list(posts.order_by("-created_at", "-pk").values_list("pk", flat=True))
+    if path == "/?tab=following":  # the reader follows nobody: their own posts and reposts
+        expected = list(
+            Post.objects.filter(author=reader)
+            .order_by("-created_at", "-pk")
+            .values_list("pk", flat=True)
+        )
+    assert seen == expected
