@@ -9,7 +9,7 @@ from campaigns.models import Campaign
 from campaigns.services import entries_refresh_for_user, entry_refresh
 from campaigns.services.moderation import moderation_applied
 from campaigns.services.scores import (
-    score_rows_author,
+    score_rows_entry,
     score_rows_interaction,
     score_rows_person,
 )
@@ -20,7 +20,7 @@ def _post_changed(*, post) -> None:
     """The post's entries were re-judged: its author's live rows follow. A repost (or
     a quote) also counts for the post it reposts: that one pair."""
     for entry in entry_refresh(post=post):
-        score_rows_author(campaign=entry.campaign, author_id=entry.author_id)
+        score_rows_entry(campaign=entry.campaign, author_id=entry.author_id, post_id=post.pk)
     if post.repost_of_id:
         score_rows_interaction(post_id=post.repost_of_id, user_id=post.author_id)
 

@@ -113,7 +113,8 @@ def score_rows_update(*, campaign: Campaign, authors, interactors=None) -> None:
     with in_transaction():
         for chunk in _chunks(authors):
             _authors_lock(chunk)
-            _pairs_write(campaign, Scope(authors=chunk, interactors=who), until)
+            if who != ():  # no interactor named: only P and the first entry can move
+                _pairs_write(campaign, Scope(authors=chunk, interactors=who), until)
             _scores_write(campaign, Scope(authors=chunk))
 
 
@@ -146,9 +147,14 @@ def score_rows_interaction(*, post_id: int, user_id: int | None) -> None:
         )
 
 
-def score_rows_author(*, campaign: Campaign, author_id: int) -> None:
-    """One of the author's entries changed (valid or not, or the post's status)."""
-    score_rows_update(campaign=campaign, authors=[author_id])
+def score_rows_entry(*, campaign: Campaign, author_id: int, post_id: int) -> None:
+    """One of the author's entries was written or re-judged: only the pairs of those
+    who acted on that post can move (none, for a new post), and the author's row."""
+    likers = Like.objects.filter(post_id=post_id).values_list("user_id")
+    commenters = Comment.objects.filter(post_id=post_id).values_list("author_id")
+    reposters = Post.objects.filter(repost_of_id=post_id).values_list("author_id")
+    who = {i for (i,) in likers.union(commenters, reposters)} - {author_id}
+    score_rows_update(campaign=campaign, authors=[author_id], interactors=who)
 
 
 def _authors_reached(campaign: Campaign, user_id: int) -> set[int]:

@@ -13,7 +13,11 @@ from django.utils import timezone
 
 from campaigns.models import Score, ScorePair
 from campaigns.selectors.ranking import BOARD_ORDER, ranking_compute
-from campaigns.services.scores import score_rows_interaction, score_rows_rebuild
+from campaigns.services.scores import (
+    score_rows_entry,
+    score_rows_interaction,
+    score_rows_rebuild,
+)
 from campaigns.tests.factories import CampaignFactory, entry_post, entry_text, member
 from square.models import Comment, Like, Post
 from square.services.comments import comment_create, comment_delete, comment_hide, comment_restore
@@ -176,6 +180,16 @@ def test_a_likes_added_work_is_a_fixed_number_of_queries(live, post, django_asse
     lock = 1 if connection.vendor == "postgresql" else 0
     with django_assert_num_queries(5 + lock):
         score_rows_interaction(post_id=post.pk, user_id=fan.pk)
+    assert rows(live) == computed(live)
+
+
+def test_a_new_entry_rewrites_only_its_authors_row(live, author, post, django_assert_num_queries):
+    """A post nobody has acted on yet moves P and the first entry, never a pair."""
+    like_create(user=member(), post=post)
+    fresh = entry_post(author, at=timezone.now())
+    lock = 1 if connection.vendor == "postgresql" else 0
+    with django_assert_num_queries(3 + lock):  # who acted on it, the row out and in
+        score_rows_entry(campaign=live, author_id=author.pk, post_id=fresh.pk)
     assert rows(live) == computed(live)
 
 
