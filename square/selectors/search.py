@@ -28,33 +28,39 @@ def _needle(phrase: str) -> str:
     return f"{start}{phrase}{end}"
 
 
-# PostgreSQL: how many matches make a term "common". Fewer are all read through the
-# terms' GIN index and sorted; more, and the newest rows are walked in time order
-# until a page is full (a common term fills it within a few thousand rows). The
-# planner cannot tell the two apart for a term it has no statistics about — a term no
-# post holds looked common and walked every row — so the query decides by counting.
-FEW = 4000
+# PostgreSQL: a page is first looked for among the newest WALK rows (on or after the
+# cursor), tested row by row — a common term fills it there. Only when it does not is
+# the term rare enough to read all its matches through the terms' GIN index and sort
+# them. (The planner cannot choose between the two itself: for a term it has no
+# statistics about, a term no post holds included, it walked every row: 8 s.)
+WALK = 1000
 _READABLE = "JOIN square_user u ON u.id = s.author_id AND u.banned_at IS NULL AND u.is_active"
 
 
 def _ids_sql(query: search.Query, cursor: tuple | None, size: int) -> tuple[str, list]:
     """PostgreSQL: the ids of one page of matches, newest first, in one statement."""
-    where, params = ["s.terms @> %s::text[]"], [sorted(query.terms)]
-    for phrase in query.phrases:
-        where.append("s.norm LIKE %s")
-        params.append(f"%{_needle(phrase)}%")
-    match = " AND ".join(where)
-    after = " AND (s.created_at, s.post_id) < (%s, %s)" if cursor else ""
-    order = f"ORDER BY s.created_at DESC, s.post_id DESC LIMIT {int(size)}"
-    sql = (
-        f"WITH few AS MATERIALIZED (SELECT s.post_id, s.created_at FROM square_postsearch s "
-        f"{_READABLE} WHERE {match} LIMIT {FEW}) "
-        f"(SELECT s.post_id FROM few s WHERE (SELECT count(*) FROM few) < {FEW}{after} {order}) "
-        f"UNION ALL (SELECT s.post_id FROM square_postsearch s {_READABLE} WHERE {match}"
-        f" AND (SELECT count(*) FROM few) >= {FEW}{after} {order})"
+    phrases = [f"%{_needle(phrase)}%" for phrase in query.phrases]
+    confirm = "".join(" AND s.norm LIKE %s" for _ in phrases)
+    terms = [sorted(query.terms), *phrases]
+    after, moment = "", list(cursor) if cursor else []
+    if cursor:
+        after = " AND (s.created_at, s.post_id) < (%s, %s)"
+    newest = (
+        "SELECT post_id, created_at, author_id, terms, norm FROM square_postsearch s "
+        f"WHERE true{after} ORDER BY created_at DESC, post_id DESC LIMIT {WALK}"
     )
-    cursor_params = list(cursor) if cursor else []
-    return sql, params + cursor_params + params + cursor_params
+    order = f"ORDER BY s.created_at DESC, s.post_id DESC LIMIT {int(size)}"
+    # The expression keeps the sort off the time index, so the fallback reads the GIN.
+    sorted_ = f"ORDER BY s.created_at + interval '0 s' DESC, s.post_id DESC LIMIT {int(size)}"
+    sql = (
+        f"WITH hits AS MATERIALIZED (SELECT s.post_id FROM ({newest}) s {_READABLE} "
+        f"WHERE s.terms @> %s::text[]{confirm} {order}) "
+        f"(SELECT post_id FROM hits WHERE (SELECT count(*) FROM hits) >= {int(size)}) "
+        f"UNION ALL (SELECT s.post_id FROM square_postsearch s {_READABLE} "
+        f"WHERE s.terms @> %s::text[]{confirm}{after} "
+        f"AND (SELECT count(*) FROM hits) < {int(size)} {sorted_})"
+    )
+    return sql, moment + terms + terms + moment
 
 
 def search_posts(*, query: search.Query, cursor: tuple | None = None, size: int = 0) -> QuerySet:
@@ -143,6 +149,16 @@ def search_suggestions(*, query: search.Query) -> dict:
     return cached_value(f"square:search:{digest}", compute, fresh=SUGGESTIONS_SECONDS)
 
 
+# PostgreSQL, for the search's transaction: its time limit; no sequential scans — with a
+# LIMIT the planner likes to read a big table from the start until enough rows match,
+# which costs seconds when they are rare, and every search statement has an index; and
+# no parallel workers, whose start (~90 ms) cost more than the statements themselves.
+_SETTINGS = (
+    "SELECT set_config('statement_timeout', %s, true), set_config('enable_seqscan', 'off', true),"
+    " set_config('max_parallel_workers_per_gather', '0', true)"
+)
+
+
 class SearchTooBroad(Exception):
     """A search statement ran past `SQUARE_SEARCH_TIMEOUT_MS`."""
 
@@ -151,15 +167,14 @@ class SearchTooBroad(Exception):
 def search_time_limit():
     """Every statement inside may run `SQUARE_SEARCH_TIMEOUT_MS` at most, then the
     search is given up (SearchTooBroad) instead of holding the database: PostgreSQL's
-    statement_timeout for this transaction, SQLite's progress handler."""
+    statement_timeout for this transaction (sequential scans priced out: `_SETTINGS`),
+    SQLite's progress handler."""
     limit_ms = settings.SQUARE_SEARCH_TIMEOUT_MS
     try:
         if connection.vendor == "postgresql":
             with transaction.atomic():
                 with connection.cursor() as cursor:
-                    cursor.execute(
-                        "SELECT set_config('statement_timeout', %s, true)", [str(limit_ms)]
-                    )
+                    cursor.execute(_SETTINGS, [str(limit_ms)])
                 yield
         elif connection.vendor == "sqlite":
             connection.ensure_connection()
