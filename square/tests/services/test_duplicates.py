@@ -15,7 +15,7 @@ from django.utils import timezone
 from bench import bodies
 from square import similarity
 from square.models import DuplicateFlag, Post, PostBand, PostShingles
-from square.selectors.integrity import duplicate_candidates
+from square.selectors.integrity import HUB_CAP, duplicate_candidates
 from square.services.duplicates import (
     duplicate_check,
     duplicate_index_post,
@@ -171,6 +171,16 @@ def test_a_post_sharing_fewer_than_min_shared_keys_is_no_candidate(alice, bob):
     assert duplicate_candidates(keys=keys, exclude_post_id=None) == [(many.pk, need + 1)]
     assert duplicate_candidates(keys=keys[1:], exclude_post_id=None) == [(many.pk, need)]
     assert duplicate_candidates(keys=[*keys[2:], 99], exclude_post_id=None) == []
+
+
+def test_a_key_shared_by_many_posts_reads_only_the_newest(alice):
+    """A common trigram's keys: past HUB_CAP posts the oldest are not read."""
+    posts = Post.objects.bulk_create([Post(author=alice, body="x") for _ in range(HUB_CAP + 1)])
+    keys = list(range(similarity.MIN_SHARED))
+    PostBand.objects.bulk_create([PostBand(post=p, key=k) for p in posts for k in keys])
+    found = [pk for pk, _shared in duplicate_candidates(keys=keys, exclude_post_id=None)]
+    oldest, *newer = sorted(p.pk for p in posts)
+    assert oldest not in found and found == newer[: len(found)] and found
 
 
 def test_the_index_can_be_rebuilt_from_the_posts(alice, bob, capsys):
