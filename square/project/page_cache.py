@@ -20,7 +20,7 @@ from django.http import HttpResponse
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.translation import get_language
 
-from square.project.caching import cache_get, cache_set_many
+from square.project.caching import cache_get, cache_set_many, counter_version_get
 
 logger = logging.getLogger(__name__)
 VERSION_KEY = "pages:version"
@@ -43,8 +43,15 @@ def pages_changed() -> None:
     transaction.on_commit(_bump)
 
 
-def _key(request) -> str:
-    version = cache_get(VERSION_KEY, 0)
+def _key(request) -> str | None:
+    """The page's key under the current version — the same reading of the version as
+    the per-process copies kept under it (`counter_version_get`: a missing version
+    starts at a random number), so the first page after a cleared cache is not kept
+    under a version the rest of its request has already replaced. None when the cache
+    fails: nothing is kept then."""
+    version = counter_version_get(VERSION_KEY)
+    if version is None:
+        return None
     address = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:32]
     return f"pages:{version}:{get_language()}:{address}"
 
@@ -80,6 +87,8 @@ def visitor_page(view):
             patch_cache_control(response, private=True)
             return response
         key = _key(request)
+        if key is None:
+            return view(request, *args, **kwargs)
         kept = cache_get(key)
         if kept is not None:
             body, content_type = kept
