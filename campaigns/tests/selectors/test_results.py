@@ -507,8 +507,9 @@ def test_results_have_bounded_queries(client, staff_user, n, django_assert_max_n
     # Before publication the page is still rendered per request. The staff preview:
     # campaign, tiers with their draws, prizes, snapshots, the awards, the shown ones = 6;
     # + session, user, the view_award permission (the user's own, their groups') = 4;
-    # + the exclusion list and the unread badge, both cached for every later request
-    with django_assert_max_num_queries(6 + 4 + 2):
+    # + the exclusion list, the unread badge and the published files' lookup by address
+    # (campaigns.middleware: none yet), all cached for every later request
+    with django_assert_max_num_queries(6 + 4 + 3):
         staff_client.get(url("results", campaign))
     with django_assert_max_num_queries(6 + 4):
         response = staff_client.get(url("results", campaign))
