@@ -1,6 +1,7 @@
 """Per-post work for the generator, run in worker processes: write the body and
 compute what the app would store about it — the duplicate index's band keys and stored
-shingles (`square.similarity`, ~0.2 ms for a short post, ~1 ms for 1,000 字) and, for
+shingles (`square.similarity`, ~0.2 ms for a short post, ~1 ms for 1,000 字), the
+search index's terms and normalised text (`square.search`) and, for
 campaign posts, the counted 字 and text verdict (`campaigns.rules`). These are the app's
 own functions, not copies, so the index and the entries are exactly what the app writes.
 
@@ -15,7 +16,7 @@ import numpy as np
 
 from bench import text
 from campaigns import rules
-from square import similarity
+from square import search, similarity
 from square import text as square_text
 
 
@@ -26,6 +27,7 @@ class ChunkPlan:
     tags: list[list[str]]  # tag names per post, written at the end
     campaign: list[bool]  # carries the campaign tag (first)
     indexed: list[bool]  # not deleted: the duplicate index holds it
+    published: list[bool]  # the search index holds it
     campaign_tag: str
     campaign_keys: tuple[str, ...]
     min_chars: int
@@ -41,6 +43,7 @@ class ChunkResult:
     counted: list[int] = field(default_factory=list)  # 0 for non-campaign posts
     distinct: list[int] = field(default_factory=list)
     reasons: list[list[str]] = field(default_factory=list)  # the text rules' reasons
+    search: list[tuple[int, list[str], str]] = field(default_factory=list)  # (post, terms, norm)
 
 
 def _index(body: str) -> tuple[list[int], tuple[int, bytes] | None]:
@@ -78,6 +81,9 @@ def make_chunk(plan: ChunkPlan) -> ChunkResult:
         keys += found
         if stored:
             out.stored.append((post_id, *stored))
+        found_terms = search.cut(body) if plan.published[i] else None
+        if found_terms and found_terms.terms:
+            out.search.append((post_id, sorted(found_terms.terms), found_terms.norm))
         verdict = None
         if in_campaign:
             verdict = rules.judge_text(

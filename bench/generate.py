@@ -34,16 +34,18 @@ from square.models import (
     Post,
     PostBand,
     PostHashtag,
+    PostSearch,
     PostShingles,
     User,
 )
 from square.names import username_skeleton
 
 # 2: the duplicate index's keys of similarity.SIGNATURE_VERSION 3 (44 one-value bands).
-GENERATOR_VERSION = 2
+# 3: the search index's rows (square.search) are written with the posts.
+GENERATOR_VERSION = 3
 CAMPAIGN_SLUG = "my-2026-first-post"
 CHUNK = 1000
-BIG_TABLES = [Post, PostHashtag, PostBand, PostShingles, Like, Comment, Follow, Entry]
+BIG_TABLES = [Post, PostHashtag, PostBand, PostShingles, PostSearch, Like, Comment, Follow, Entry]
 
 
 class Timings:
@@ -117,6 +119,7 @@ def chunk_plans(plan: Plan, names: list[str], seed: int, campaign: Campaign) -> 
             tags=[[names[t] for t in plan.tags[i - 1] if t] for i in chunk],
             campaign=[bool(plan.campaign[i - 1]) for i in chunk],
             indexed=[plan.status[i - 1] != planning.DELETED for i in chunk],
+            published=[plan.status[i - 1] == PUBLISHED for i in chunk],
             campaign_tag=names[0], campaign_keys=tuple(campaign.tag_keys),
             min_chars=campaign.min_chars, min_distinct=campaign.min_distinct_chars,
         )  # fmt: skip
@@ -158,11 +161,23 @@ def write_stored_shingles(stored: list[tuple[int, int, bytes]]) -> int:
     return loader.insert_rows(table(PostShingles), ["post_id", "version", "digest", "hashes"], rows)
 
 
+def write_search_rows(plan: Plan, found: list[tuple[int, list[str], str]]) -> int:
+    """The search index's rows (terms as the column stores them on this database)."""
+    terms_field = PostSearch._meta.get_field("terms")
+    rows = (
+        (post_id, int(plan.author[post_id - 1]), when(plan.time[post_id - 1]),
+         terms_field.get_db_prep_value(terms, connection), norm)
+        for post_id, terms, norm in found
+    )  # fmt: skip
+    columns = ["post_id", "author_id", "created_at", "terms", "norm"]
+    return loader.insert_rows(table(PostSearch), columns, rows)
+
+
 def write_originals(plan: Plan, counts: dict, names, seed, campaign, workers, bar) -> dict:
     """Posts with text, their tag links and duplicate index (band keys, stored
     shingles), streamed chunk by chunk. Returns the text verdicts of campaign posts
     {post id: (counted, distinct, reasons)}."""
-    verdicts, n_links, n_bands, n_stored = {}, 0, 0, 0
+    verdicts, n_links, n_bands, n_stored, n_search = {}, 0, 0, 0, 0
     for chunk, out in _chunks(chunk_plans(plan, names, seed, campaign), workers):
         loader.insert_rows(table(Post), POST_COLS, _post_rows(plan, counts, chunk, out))
         ids = np.array(chunk.ids, dtype=np.int64)
@@ -182,11 +197,13 @@ def write_originals(plan: Plan, counts: dict, names, seed, campaign, workers, ba
                 table(PostBand), {"id": ids_b, "post_id": out.band_posts, "key": out.band_keys}
             )
         n_stored += write_stored_shingles(out.stored)
+        n_search += write_search_rows(plan, out.search)
         for post_id, c, d, r in zip(chunk.ids, out.counted, out.distinct, out.reasons, strict=True):
             if plan.campaign[post_id - 1]:
                 verdicts[post_id] = (c, d, r)
         bar.update(len(chunk.ids))
-    return {"verdicts": verdicts, "links": n_links, "bands": n_bands, "stored": n_stored}
+    return {"verdicts": verdicts, "links": n_links, "bands": n_bands, "stored": n_stored,
+            "search": n_search}  # fmt: skip
 
 
 def write_reposts(plan: Plan) -> int:
@@ -313,7 +330,7 @@ def generate(p: Preset, *, seed: int = 2026, workers: int | None = None, quiet=F
         s["rows"] = write_hashtags(names, counts, counts["first_use"], now)
         campaign = campaign_create(plan)
     with (
-        t.step("posts, tag links, duplicate index") as s,
+        t.step("posts, tag links, duplicate and search index") as s,
         tqdm(total=p.posts, desc="posts", unit="post", disable=quiet, mininterval=2) as bar,
     ):
         written = write_originals(plan, counts, names, seed, campaign, workers, bar)
@@ -322,6 +339,7 @@ def generate(p: Preset, *, seed: int = 2026, workers: int | None = None, quiet=F
         ("  of which tag links", written["links"], 0.0),
         ("  of which band keys", written["bands"], 0.0),
         ("  of which stored shingles", written["stored"], 0.0),
+        ("  of which search rows", written["search"], 0.0),
     ]
     steps = [
         ("reposts", write_reposts, plan),

@@ -32,7 +32,8 @@ def _upsert(rows: list[PostSearch]) -> None:
     )
 
 
-@transaction.atomic
+# Inside the post write it joins that transaction: no savepoint round trips.
+@transaction.atomic(savepoint=False)
 def search_index_update(*, post: Post) -> None:
     """One statement: the post's row written (or replaced), or taken out."""
     row = _row(post)

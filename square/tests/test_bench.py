@@ -10,9 +10,10 @@ from bench import report as reporting
 from bench.presets import PRESETS
 from campaigns.models import Campaign, Entry
 from campaigns.services.recheck import entries_recheck
-from square.models import Post, PostBand
+from square.models import Post, PostBand, PostSearch
 from square.services.counters import counters_rebuild
 from square.services.duplicates import duplicate_index_rebuild
+from square.services.search import search_index_rebuild
 
 pytestmark = pytest.mark.django_db
 TINY = PRESETS["tiny"]
@@ -84,7 +85,7 @@ def test_the_report_names_every_page_work_and_target(tiny_report, tmp_path):
 
 
 def test_the_generated_data_is_what_the_app_would_have_written():
-    """Counters, campaign entries and the duplicate index, recomputed by the app's own
+    """Counters, campaign entries, the duplicate and search indexes, recomputed by the app's own
     services from the generated rows, come out exactly as generated."""
     generate.generate(TINY, workers=1, quiet=True)
     assert set(counters_rebuild().values()) == {0}
@@ -96,4 +97,12 @@ def test_the_generated_data_is_what_the_app_would_have_written():
     keys = set(PostBand.objects.values_list("post_id", "key"))
     duplicate_index_rebuild()
     assert set(PostBand.objects.values_list("post_id", "key")) == keys
+    found = sorted(PostSearch.objects.values_list("post_id", "author_id", "created_at", "norm"))
+    terms = {row.post_id: sorted(row.terms) for row in PostSearch.objects.all()}
+    assert found and search_index_rebuild() == len(found)
+    assert (
+        sorted(PostSearch.objects.values_list("post_id", "author_id", "created_at", "norm"))
+        == found
+    )
+    assert {row.post_id: sorted(row.terms) for row in PostSearch.objects.all()} == terms
     assert Post.objects.filter(repost_of__isnull=True).count() == TINY.posts

@@ -322,6 +322,7 @@ def test_the_bench_generator_writes_the_index_the_app_writes(alice):
     plan = bodies.ChunkPlan(
         seed=7, ids=[1, 2, 3, 4], tags=[["新年"], [], ["读书", "旅行"], []],
         campaign=[True, False, False, False], indexed=[True, True, False, True],
+        published=[True, True, False, True],
         campaign_tag="我的2026第一帖", campaign_keys=("我的2026第一帖",), min_chars=20,
         min_distinct=5,
     )  # fmt: skip
