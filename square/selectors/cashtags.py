@@ -44,7 +44,7 @@ def cashtag_figures(*, cashtag: Cashtag) -> dict:
     return {"posts": cashtag.post_count, **figures}
 
 
-def trending_cashtags(*, hours: int = 24, limit: int = 8) -> list[dict]:
+def trending_cashtags(*, hours: int = 24 * 7, limit: int = 8) -> list[dict]:
     """The tokens named by the most distinct authors in the last `hours` (kept a minute)."""
 
     def compute() -> list[dict]:
