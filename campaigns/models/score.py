@@ -52,6 +52,7 @@ class ScorePair(models.Model):
     class Meta:
         verbose_name = _("score pair")
         verbose_name_plural = _("score pairs")
+        default_permissions = ()  # derived rows: no one edits them, not even staff
         constraints = [
             models.CheckConstraint(
                 condition=Q(likes__gte=0, comments__gte=0, reposts__gte=0),
@@ -84,6 +85,7 @@ class Score(models.Model):
     class Meta:
         verbose_name = _("score")
         verbose_name_plural = _("scores")
+        default_permissions = ()  # derived rows: no one edits them, not even staff
         constraints = [
             models.UniqueConstraint(fields=["campaign", "user"], name="score_once"),
             models.CheckConstraint(

@@ -18,6 +18,7 @@ class Cashtag(models.Model):
     class Meta:
         verbose_name = _("cashtag")
         verbose_name_plural = _("cashtags")
+        default_permissions = ()  # derived rows: no one edits them, not even staff
 
     def __str__(self) -> str:
         return f"${self.symbol}"
@@ -39,6 +40,7 @@ class PostCashtag(models.Model):
     class Meta:
         verbose_name = _("post cashtag")
         verbose_name_plural = _("post cashtags")
+        default_permissions = ()  # derived rows: no one edits them, not even staff
         constraints = [
             models.UniqueConstraint(fields=["post", "cashtag"], name="postcashtag_unique"),
         ]

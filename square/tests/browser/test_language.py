@@ -22,7 +22,7 @@ def speaks(page: Page, lang: str) -> None:
     expect(page.locator("html")).to_have_attribute("lang", lang)
     for selector, message in WORDS:
         expect(page.locator(selector)).to_have_text(t(message, lang))
-    placeholder = t("Search posts and #topics", lang)
+    placeholder = t("Search posts, #topics, $tokens and @people", lang)
     expect(page.locator(".topsearch input")).to_have_attribute("placeholder", placeholder)
 
 
