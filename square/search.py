@@ -17,6 +17,7 @@ of another script is one.
   against it, so 新年快乐 does not match a post with 新年 and 快乐 far apart.
 """
 
+import re
 import unicodedata
 from dataclasses import dataclass
 from html import escape
@@ -192,12 +193,17 @@ def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
 
 
 EXCERPT_CHARS = 60  # around the first match
+EXCERPT_LEAD = 240  # characters looked at first
 
 
 def excerpt_html(body: str, query: Query) -> str:
     """A line of the post around its first match, escaped, the matches in <mark>: shown
     above the card, whose own text is the same for every search. "" without a match."""
-    spans = highlight_spans(body, query)
+    # Most matches are near the start: look there first, the whole text only if not.
+    lead = body[:EXCERPT_LEAD]
+    if len(body) > EXCERPT_LEAD and body[EXCERPT_LEAD].isalnum():
+        lead = re.sub(r"\w+$", "", lead)  # no word cut in two at the window's end
+    spans = highlight_spans(lead, query) or highlight_spans(body, query)
     if not spans:
         return ""
     start = max(spans[0][0] - EXCERPT_CHARS // 3, 0)

@@ -79,3 +79,11 @@ def test_highlights_point_at_the_original_text():
     body = "祝大家新年快乐！Happy NEW year"
     spans = search.highlight_spans(body, search.parse("新年快乐 new"))
     assert [body[a:b] for a, b in spans] == ["新年快乐", "NEW"]
+
+
+def test_a_match_past_the_first_lines_is_still_shown_and_no_half_word_is_marked():
+    body = "无关的内容。" * 39 + " bitcoin 新年快乐"  # the window ends inside "bitcoin"
+    html = search.excerpt_html(body, search.parse("bit"))
+    assert html == ""  # "bit" is no word of this post
+    html = search.excerpt_html(body, search.parse("新年快乐"))
+    assert "<mark>新年快乐</mark>" in html

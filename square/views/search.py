@@ -5,6 +5,9 @@ of the same name on top and people whose name starts with it beside. Each search
 counted against the member's and the address's limits (429 past them), and its
 statements are stopped after `SQUARE_SEARCH_TIMEOUT_MS` with a "too broad" message."""
 
+import hashlib
+
+from django.core.cache import caches
 from django.shortcuts import render
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -41,6 +44,25 @@ def _posts(query: search.Query, topic, token):
     return lambda cursor, size: found.search_posts(query=query, cursor=cursor, size=size)
 
 
+EXCERPT_SECONDS = 600
+
+
+def _excerpts(posts, query: search.Query) -> dict:
+    """Each post's matched line, kept per process by post version and query: finding it
+    normalises the post's text again (most of a search page's time when not kept)."""
+    digest = hashlib.blake2b(query.text.encode(), digest_size=12).hexdigest()
+    keys = {i: f"excerpt:{p.pk}:{p.edited_at}:{digest}" for i, p in enumerate(posts)}
+    store = caches["template_fragments"]
+    kept = store.get_many(list(keys.values()))
+    missing = {}
+    for i, post in enumerate(posts):
+        if keys[i] not in kept:
+            kept[keys[i]] = missing[keys[i]] = search.excerpt_html(post.body, query)
+    if missing:
+        store.set_many(missing, EXCERPT_SECONDS)
+    return {i: mark_safe(kept[key]) for i, key in keys.items()}
+
+
 def _with_excerpts(posts, query: search.Query, context: dict):
     """Keyset pages of the posts; the line of each post's text that matched goes into
     the page's context as `excerpts` (card's position → HTML, escaped then marked)."""
@@ -48,9 +70,7 @@ def _with_excerpts(posts, query: search.Query, context: dict):
     def page_of(cursor, size):
         after = cursor_decode(cursor) if cursor else None  # a broken one: 400
         page = keyset_page(posts(after, size + 1), cursor, size)
-        context["excerpts"] = {
-            i: mark_safe(search.excerpt_html(post.body, query)) for i, post in enumerate(page.items)
-        }
+        context["excerpts"] = _excerpts(page.items, query)
         return page
 
     return page_of
