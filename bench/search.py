@@ -9,13 +9,12 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.db import connection
 
-from square import search, text
+from square import search
 from square.models import Post, PostSearch, User
 from square.selectors.search import (
-    search_hashtags_query,
-    search_people,
     search_posts,
     search_time_limit,
+    suggestion_queries,
 )
 
 RUNS = 30  # timed runs of each statement, after WARM unrecorded ones
@@ -50,11 +49,7 @@ def path(query: str) -> str:
 def _statements(query: search.Query) -> dict[str, object]:
     """The statements the search page runs for `query` (its suggestions' and the
     first page of its posts), as QuerySets."""
-    found = {}
-    if query.kind == "people" or (query.kind == "posts" and " " not in query.text):
-        found["people"] = search_people(query=query.text, limit=10)
-    if query.kind != "people":
-        found["topics"] = search_hashtags_query(key=text.tag_key(query.text))[:10]
+    found = suggestion_queries(query=query)
     if query.kind == "posts":
         found["posts"] = search_posts(query=query)[: settings.SQUARE_FEED_PAGE_SIZE + 1]
     return found
