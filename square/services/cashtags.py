@@ -20,7 +20,10 @@ def _wanted(post: Post) -> list[str]:
 @transaction.atomic(savepoint=False)
 def cashtags_sync(*, post: Post) -> None:
     """Make the post's cashtag links match its text and status, moving each token's
-    count by the links added and removed (one query when nothing changes)."""
+    count by the links added and removed (one query when nothing changes; none for a
+    post whose text never held a cashtag: links only ever come from the text)."""
+    if post.edited_at is None and not text.cashtags(post.body or ""):
+        return
     symbols = _wanted(post)
     current = dict(
         PostCashtag.objects.filter(post_id=post.pk).values_list("cashtag__symbol", "cashtag_id")
